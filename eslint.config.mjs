@@ -1,0 +1,100 @@
+import nx from '@nx/eslint-plugin';
+
+// Module boundaries, in two tag dimensions (see docs/adr/0002-module-boundaries.md).
+//   scope:* — which bounded context a project belongs to; a service's code may
+//             use only its own scope and scope:shared.
+//   type:*  — what kind of project it is; the arrows below are the only
+//             allowed dependencies (no app imports an app, no lib an app).
+const HEAVY_RUNTIME_PACKAGES = [
+  '@nestjs/*',
+  'typeorm',
+  'pg',
+  'mongoose',
+  'mongodb',
+  'kafkajs',
+  'express',
+  'fastify',
+  'rxjs',
+];
+const SERVICE_SCOPES = ['gateway', 'user', 'catalog', 'order', 'payment'];
+
+export const depConstraints = [
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:testing'],
+  },
+  {
+    sourceTag: 'type:lib',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:testing'],
+  },
+  {
+    sourceTag: 'type:contracts',
+    onlyDependOnLibsWithTags: ['type:contracts'],
+    bannedExternalImports: HEAVY_RUNTIME_PACKAGES,
+  },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:testing', 'type:tool'],
+  },
+  {
+    sourceTag: 'type:tool',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:testing', 'type:tool'],
+  },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  ...SERVICE_SCOPES.map((scope) => ({
+    sourceTag: `scope:${scope}`,
+    onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
+  })),
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/.nx', '.infra', 'tmp'],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints,
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/no-floating-promises': 'off',
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  {
+    // Test helpers are for tests: production code of apps and libs may not import them.
+    files: ['apps/**/src/**/*.ts', 'libs/**/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@shop/testing',
+              message: 'libs/testing is for tests only (*.spec.ts, test/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];

@@ -1,0 +1,5 @@
+export { TestKafkaNamespace } from './lib/test-kafka-namespace';
+export { TestMongoDatabase } from './lib/test-mongo-database';
+export { TestPostgresDatabase } from './lib/test-postgres-database';
+export { type TestInfraSettings, testInfraSettings } from './lib/test-infra-settings';
+export { uniqueName } from './lib/unique-name';

@@ -1,0 +1,31 @@
+import type { StartedTestContainer } from 'testcontainers';
+
+// Kept on globalThis: Jest's global teardown runs in the same process, another module registry.
+const key = Symbol.for('shop.testing.containers');
+type Registry = { [key]?: StartedTestContainer[] };
+
+/** Starts PostgreSQL, MongoDB and Kafka containers; returns the settings env. */
+export async function startTestContainers(): Promise<Record<string, string>> {
+  // Loaded only here: machines without Docker never load testcontainers.
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  const { MongoDBContainer } = await import('@testcontainers/mongodb');
+  const { KafkaContainer } = await import('@testcontainers/kafka');
+  const [postgres, mongodb, kafka] = await Promise.all([
+    new PostgreSqlContainer('postgres:16-alpine').start(),
+    new MongoDBContainer('mongo:7.0').start(),
+    new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start(),
+  ]);
+  (globalThis as Registry)[key] = [postgres, mongodb, kafka];
+  return {
+    DATABASE_URL: postgres.getConnectionUri(),
+    MONGODB_URL: `${mongodb.getConnectionString()}/?directConnection=true`,
+    MONGODB_SERVER: 'mongod',
+    KAFKA_BROKERS: `${kafka.getHost()}:${kafka.getMappedPort(9093)}`,
+  };
+}
+
+export async function stopTestContainers(): Promise<void> {
+  const containers = (globalThis as Registry)[key] ?? [];
+  await Promise.all(containers.map((container) => container.stop()));
+  delete (globalThis as Registry)[key];
+}

@@ -1,0 +1,65 @@
+import { type Admin, type ITopicConfig, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { testInfraSettings } from './test-infra-settings';
+import { uniqueName } from './unique-name';
+
+/**
+ * Topic and consumer-group names of one test suite's own (a unique prefix), so
+ * suites share a broker without seeing each other's messages. `cleanup()`
+ * deletes the suite's topics.
+ */
+export class TestKafkaNamespace {
+  readonly prefix: string;
+  readonly brokers: string[];
+  private readonly kafka: Kafka;
+
+  constructor(label: string, config: Partial<KafkaConfig> = {}) {
+    this.prefix = `${uniqueName(label)}.`;
+    this.brokers = testInfraSettings().kafkaBrokers;
+    this.kafka = new Kafka({
+      clientId: this.prefix.slice(0, -1),
+      brokers: this.brokers,
+      logLevel: logLevel.WARN,
+      ...config,
+    });
+  }
+
+  /** The client for this namespace's producers, consumers and admin. */
+  get client(): Kafka {
+    return this.kafka;
+  }
+
+  topic(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  groupId(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  async createTopics(
+    topics: (Omit<ITopicConfig, 'topic'> & { name: string })[],
+  ): Promise<string[]> {
+    return this.withAdmin(async (admin) => {
+      const configs = topics.map(({ name, ...rest }) => ({ topic: this.topic(name), ...rest }));
+      await admin.createTopics({ topics: configs, waitForLeaders: true });
+      return configs.map(({ topic }) => topic);
+    });
+  }
+
+  async cleanup(): Promise<void> {
+    await this.withAdmin(async (admin) => {
+      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(this.prefix));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+    });
+  }
+
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

@@ -1,0 +1,17 @@
+export { InfraError } from './infra-error';
+export {
+  type InfraSettings,
+  type MongoServerKind,
+  SERVICE_DATABASES,
+  settingsToEnv,
+  withDatabase,
+  withPostgresDatabase,
+} from './infra-settings';
+export {
+  type ProvisionedInfra,
+  currentSettings,
+  down,
+  readProvisioned,
+  status,
+  up,
+} from './provisioner';

@@ -1,0 +1,222 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCredentials } from './credentials';
+import {
+  type ComposeServer,
+  composeStatus,
+  composeUrls,
+  dockerEngineAnswers,
+  startComposeServers,
+  stopComposeServers,
+} from './docker/compose-infra';
+import { InfraError } from './infra-error';
+import { type InfraConfig, readInfraConfig } from './infra-config';
+import {
+  type DatabaseService,
+  type InfraSettings,
+  type ServerSource,
+  SERVICE_DATABASES,
+  redactUrl,
+} from './infra-settings';
+import { runningProcess } from './managed-process';
+import { startNativeKafka, stopNativeKafka } from './native/kafka-server';
+import { startNativeMongo, stopNativeMongo } from './native/mongo-server';
+import { startNativePostgres, stopNativePostgres } from './native/postgres-server';
+import { portAnswers, probeKafka, probeMongo, probePostgres } from './probes';
+import { progress } from './progress';
+import { ensureServiceDatabases } from './service-databases';
+import { waitUntil } from './wait-until';
+import { workspacePaths } from './workspace-paths';
+
+type Server = 'postgres' | 'mongo' | 'kafka';
+
+/** What `up` provisioned, kept in `.infra/settings.json` for `env`, `status` and `down`. */
+export interface ProvisionedInfra {
+  sources: Record<Server, ServerSource>;
+  settings: InfraSettings;
+}
+
+const settingsFile = join(workspacePaths.state, 'settings.json');
+
+function chooseSources(config: InfraConfig): Record<Server, ServerSource> {
+  const fallback: ServerSource = useDocker(config) ? 'docker' : 'native';
+  return {
+    postgres: config.given.databaseUrl ? 'environment' : fallback,
+    mongo: config.given.mongodbUrl ? 'environment' : fallback,
+    kafka: config.given.kafkaBrokers ? 'environment' : fallback,
+  };
+}
+
+function useDocker(config: InfraConfig): boolean {
+  if (config.mode === 'native') return false;
+  const given = config.given;
+  if (given.databaseUrl && given.mongodbUrl && given.kafkaBrokers) return false;
+  const answers = dockerEngineAnswers();
+  if (config.mode === 'docker' && !answers) {
+    throw new InfraError(
+      'INFRA_MODE=docker, but no Docker engine answers `docker info`.',
+      'Start the engine, or unset INFRA_MODE to fall back to native servers.',
+    );
+  }
+  return answers;
+}
+
+async function verifyGiven(what: string, probe: () => Promise<unknown>): Promise<void> {
+  await waitUntil(`${what} from the environment`, probe, { timeoutMs: 15_000 });
+  progress.ready(what, 'using the server named in the environment');
+}
+
+/** Starts (or finds) the three servers and returns settings a client can use. */
+export async function up(): Promise<ProvisionedInfra> {
+  const config = readInfraConfig();
+  const credentials = loadCredentials();
+  const sources = chooseSources(config);
+
+  let databaseUrl = config.given.databaseUrl;
+  let mongodbUrl = config.given.mongodbUrl;
+  let kafkaBrokers = config.given.kafkaBrokers?.split(',').map((broker) => broker.trim());
+
+  const fromDocker = (Object.keys(sources) as Server[]).filter(
+    (server) => sources[server] === 'docker',
+  );
+  if (fromDocker.length > 0) {
+    const composeNames: Record<Server, ComposeServer> = {
+      postgres: 'postgres',
+      mongo: 'mongodb',
+      kafka: 'kafka',
+    };
+    await startComposeServers(
+      fromDocker.map((server) => composeNames[server]),
+      credentials,
+    );
+    const urls = composeUrls(config, credentials);
+    databaseUrl ??= urls.databaseUrl;
+    mongodbUrl ??= urls.mongodbUrl;
+    kafkaBrokers ??= urls.kafkaBrokers;
+  }
+
+  // Kafka needs nothing from the others: start it while PostgreSQL and Mongo come up.
+  const kafkaReady =
+    sources.kafka === 'native'
+      ? startNativeKafka(config)
+      : verifyGiven('kafka', () => probeKafka(kafkaBrokers ?? [])).then(() => kafkaBrokers ?? []);
+  const databasesReady = (async () => {
+    if (sources.postgres === 'native') databaseUrl = await startNativePostgres(config, credentials);
+    else await verifyGiven('postgres', () => probePostgres(databaseUrl ?? ''));
+    const adminUrl = databaseUrl ?? '';
+    if (sources.mongo === 'native') {
+      mongodbUrl = (await startNativeMongo(config, adminUrl, credentials)).url;
+    } else {
+      await verifyGiven('mongo', () => probeMongo(mongodbUrl ?? ''));
+    }
+    return adminUrl;
+  })();
+  // Wait for both before reporting, so a failure never leaves the other half running unseen.
+  const [kafkaOutcome, databasesOutcome] = await Promise.allSettled([kafkaReady, databasesReady]);
+  if (kafkaOutcome.status === 'rejected') throw kafkaOutcome.reason;
+  if (databasesOutcome.status === 'rejected') throw databasesOutcome.reason;
+  const brokers = kafkaOutcome.value;
+  const adminUrl = databasesOutcome.value;
+
+  const serviceDatabaseUrls = await serviceDatabases(adminUrl, credentials);
+  const settings: InfraSettings = {
+    databaseUrl: adminUrl,
+    serviceDatabaseUrls,
+    mongodbUrl: mongodbUrl ?? '',
+    mongodbServer: await probeMongo(mongodbUrl ?? ''),
+    kafkaBrokers: brokers,
+  };
+  const provisioned: ProvisionedInfra = { sources, settings };
+  mkdirSync(workspacePaths.state, { recursive: true });
+  writeFileSync(settingsFile, JSON.stringify(provisioned, null, 2), { mode: 0o600 });
+  return provisioned;
+}
+
+async function serviceDatabases(
+  adminUrl: string,
+  credentials: ReturnType<typeof loadCredentials>,
+): Promise<Record<DatabaseService, string>> {
+  const fromEnv = SERVICE_DATABASES.every(({ envVar }) => process.env[envVar]);
+  if (fromEnv) {
+    return Object.fromEntries(
+      SERVICE_DATABASES.map(({ service, envVar }) => [service, process.env[envVar] ?? '']),
+    ) as Record<DatabaseService, string>;
+  }
+  return ensureServiceDatabases(adminUrl, credentials);
+}
+
+export function readProvisioned(): ProvisionedInfra | undefined {
+  try {
+    return JSON.parse(readFileSync(settingsFile, 'utf8')) as ProvisionedInfra;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The settings of running servers; fails when they are not up. */
+export async function currentSettings(): Promise<InfraSettings> {
+  const provisioned = readProvisioned();
+  if (!provisioned) {
+    throw new InfraError(
+      'No servers are provisioned for this checkout.',
+      'Run `npm run infra:up` first.',
+    );
+  }
+  const { settings } = provisioned;
+  const endpoints: [string, string][] = [
+    ['PostgreSQL', settings.databaseUrl],
+    ['MongoDB', settings.mongodbUrl],
+    ...settings.kafkaBrokers.map((broker): [string, string] => ['Kafka', `kafka://${broker}`]),
+  ];
+  for (const [what, url] of endpoints) {
+    const { hostname, port } = new URL(url);
+    if (!(await portAnswers(hostname, Number(port)))) {
+      throw new InfraError(
+        `${what} at ${hostname}:${port} does not answer.`,
+        'Run `npm run infra:up`.',
+      );
+    }
+  }
+  return settings;
+}
+
+/** Stops what `up` started here; servers from the environment are left alone. */
+export async function down(): Promise<void> {
+  const provisioned = readProvisioned();
+  const usedDocker = provisioned && Object.values(provisioned.sources).includes('docker');
+  for (const [name, stop] of [
+    ['mongo', stopNativeMongo],
+    ['kafka', stopNativeKafka],
+    ['postgres', stopNativePostgres],
+  ] as const) {
+    const outcome = await stop();
+    progress.step(name, outcome === 'stopped' ? 'stopped' : 'was not running (nothing to stop)');
+  }
+  if (usedDocker) await stopComposeServers();
+  rmSync(settingsFile, { force: true });
+}
+
+export async function status(): Promise<string[]> {
+  const provisioned = readProvisioned();
+  const lines: string[] = [];
+  const describe = (server: Server, address: string): string => {
+    const source = provisioned?.sources[server];
+    if (!source) return `${server}: not provisioned`;
+    if (source === 'native') {
+      const record = runningProcess(server);
+      return record
+        ? `${server}: running natively (pid ${record.pid}) at ${address}, log ${record.logFile}`
+        : `${server}: stopped (native)`;
+    }
+    return `${server}: ${source === 'docker' ? 'docker compose' : 'from the environment'} at ${address}`;
+  };
+  const settings = provisioned?.settings;
+  lines.push(describe('postgres', settings ? redactUrl(settings.databaseUrl) : '-'));
+  lines.push(
+    describe('mongo', settings ? `${settings.mongodbUrl} (${settings.mongodbServer})` : '-'),
+  );
+  lines.push(describe('kafka', settings ? settings.kafkaBrokers.join(',') : '-'));
+  if (provisioned && Object.values(provisioned.sources).includes('docker'))
+    lines.push(await composeStatus());
+  return lines;
+}

@@ -1,0 +1,58 @@
+import { Client } from 'pg';
+import { type Credentials, rolePassword } from './credentials';
+import { type DatabaseService, SERVICE_DATABASES, withPostgresDatabase } from './infra-settings';
+
+/**
+ * Creates (or repairs) one login role and one database per service, the role
+ * owning its database and nobody else allowed to connect: each service owns its
+ * data. Idempotent: passwords are re-applied on every run, so the settings
+ * printed by `infra env` always work.
+ */
+export async function ensureRoleAndDatabase(
+  adminUrl: string,
+  role: string,
+  password: string,
+  database: string,
+): Promise<string> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const quotedRole = client.escapeIdentifier(role);
+    const quotedDatabase = client.escapeIdentifier(database);
+    const existingRole = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    const verb = existingRole.rowCount ? 'ALTER' : 'CREATE';
+    await client.query(
+      `${verb} ROLE ${quotedRole} LOGIN PASSWORD ${client.escapeLiteral(password)}`,
+    );
+    const existingDatabase = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      database,
+    ]);
+    if (!existingDatabase.rowCount) {
+      await client.query(`CREATE DATABASE ${quotedDatabase} OWNER ${quotedRole}`);
+    }
+    await client.query(`REVOKE ALL ON DATABASE ${quotedDatabase} FROM PUBLIC`);
+    await client.query(`GRANT ALL ON DATABASE ${quotedDatabase} TO ${quotedRole}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(withPostgresDatabase(adminUrl, database));
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
+export async function ensureServiceDatabases(
+  adminUrl: string,
+  credentials: Credentials,
+): Promise<Record<DatabaseService, string>> {
+  const urls = {} as Record<DatabaseService, string>;
+  for (const { service, database, role } of SERVICE_DATABASES) {
+    urls[service] = await ensureRoleAndDatabase(
+      adminUrl,
+      role,
+      rolePassword(credentials, role),
+      database,
+    );
+  }
+  return urls;
+}
