@@ -75,6 +75,7 @@ export async function up(): Promise<ProvisionedInfra> {
   let databaseUrl = config.given.databaseUrl;
   let mongodbUrl = config.given.mongodbUrl;
   let kafkaBrokers = config.given.kafkaBrokers?.split(',').map((broker) => broker.trim());
+  let composeServiceUrls: Record<DatabaseService, string> | undefined;
 
   const fromDocker = (Object.keys(sources) as Server[]).filter(
     (server) => sources[server] === 'docker',
@@ -85,11 +86,9 @@ export async function up(): Promise<ProvisionedInfra> {
       mongo: 'mongodb',
       kafka: 'kafka',
     };
-    await startComposeServers(
-      fromDocker.map((server) => composeNames[server]),
-      credentials,
-    );
-    const urls = composeUrls(config, credentials);
+    await startComposeServers(fromDocker.map((server) => composeNames[server]));
+    const urls = composeUrls(config);
+    if (sources.postgres === 'docker') composeServiceUrls = urls.serviceDatabaseUrls;
     databaseUrl ??= urls.databaseUrl;
     mongodbUrl ??= urls.mongodbUrl;
     kafkaBrokers ??= urls.kafkaBrokers;
@@ -118,7 +117,8 @@ export async function up(): Promise<ProvisionedInfra> {
   const brokers = kafkaOutcome.value;
   const adminUrl = databasesOutcome.value;
 
-  const serviceDatabaseUrls = await serviceDatabases(adminUrl, credentials);
+  // docker-compose.yml's init script made the service databases, with its passwords.
+  const serviceDatabaseUrls = composeServiceUrls ?? (await serviceDatabases(adminUrl, credentials));
   const settings: InfraSettings = {
     databaseUrl: adminUrl,
     serviceDatabaseUrls,

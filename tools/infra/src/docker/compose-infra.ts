@@ -1,5 +1,5 @@
-import { type Credentials } from '../credentials';
 import { type InfraConfig } from '../infra-config';
+import { type DatabaseService, SERVICE_DATABASES } from '../infra-settings';
 import { progress } from '../progress';
 import { commandSucceeds, findOnPath, run, runOrFail } from '../run-command';
 import { workspacePaths } from '../workspace-paths';
@@ -22,20 +22,10 @@ const compose = (args: string[], env?: NodeJS.ProcessEnv) =>
     },
   );
 
-/**
- * Starts the infrastructure services of docker-compose.yml and waits for their
- * healthchecks. The admin password is handed to a fresh volume's init; an
- * existing volume keeps the one it was created with (see README).
- */
-export async function startComposeServers(
-  servers: ComposeServer[],
-  credentials: Credentials,
-): Promise<void> {
+/** Starts the infrastructure services of docker-compose.yml and waits for their healthchecks. */
+export async function startComposeServers(servers: ComposeServer[]): Promise<void> {
   progress.step('docker', `starting ${servers.join(', ')} with docker compose`);
-  await compose(['up', '--detach', '--wait', ...servers], {
-    ...process.env,
-    POSTGRES_PASSWORD: process.env['POSTGRES_PASSWORD'] ?? credentials.postgresAdmin,
-  });
+  await compose(['up', '--detach', '--wait', ...servers]);
 }
 
 export async function stopComposeServers(): Promise<void> {
@@ -47,13 +37,24 @@ export async function composeStatus(): Promise<string> {
   return result.stdout.trim();
 }
 
-export function composeUrls(config: InfraConfig, credentials: Credentials) {
-  const password = encodeURIComponent(
-    process.env['POSTGRES_PASSWORD'] ?? credentials.postgresAdmin,
-  );
+// The same defaults as docker-compose.yml: a person running plain
+// `docker compose up` and the provisioner must agree on the passwords.
+const composePassword = (variable: string, fallback: string): string =>
+  encodeURIComponent(process.env[variable] || fallback);
+
+export function composeUrls(config: InfraConfig) {
+  const server = `${config.host}:${config.postgresPort}`;
+  const serviceDatabaseUrls = Object.fromEntries(
+    SERVICE_DATABASES.map(({ service, role, database }) => {
+      const password = composePassword(`${role.toUpperCase()}_DB_PASSWORD`, `${role}_dev`);
+      return [service, `postgres://${role}:${password}@${server}/${database}`];
+    }),
+  ) as Record<DatabaseService, string>;
   return {
-    databaseUrl: `postgres://postgres:${password}@${config.host}:${config.postgresPort}/postgres`,
-    mongodbUrl: `mongodb://${config.host}:${config.mongoPort}/`,
+    databaseUrl: `postgres://postgres:${composePassword('POSTGRES_PASSWORD', 'postgres_dev')}@${server}/postgres`,
+    serviceDatabaseUrls,
+    // The replica set advertises its compose hostname: connect to the member directly.
+    mongodbUrl: `mongodb://${config.host}:${config.mongoPort}/?directConnection=true`,
     kafkaBrokers: [`${config.host}:${config.kafkaPort}`],
   };
 }

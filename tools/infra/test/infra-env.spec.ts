@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { mongo } from 'mongoose';
+import { Client } from 'pg';
+import { readProvisioned } from '../src';
+
+const workspaceRoot = resolve(__dirname, '../../..');
+
+const cli = (command: string) =>
+  spawnSync(
+    join(workspaceRoot, 'node_modules/.bin/tsx'),
+    [join(workspaceRoot, 'tools/infra/src/cli.ts'), command],
+    { encoding: 'utf8' },
+  );
+
+/** What `npm run -s infra:env` prints, parsed as a person's shell would. */
+function infraEnv(): Record<string, string> {
+  // Servers from testcontainers were not provisioned here: let `up` adopt them first.
+  if (!readProvisioned()) expect(cli('up').status).toBe(0);
+  const result = cli('env');
+  expect(result.status).toBe(0);
+  return Object.fromEntries(
+    result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+async function currentDatabase(url: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (
+      (await client.query<{ name: string }>('SELECT current_database() AS name')).rows[0]?.name ??
+      ''
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+describe('infra env (settings of the running servers)', () => {
+  const env = infraEnv();
+
+  it('prints every connection setting as KEY=value', () => {
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'CATALOG_MONGODB_URL',
+        'DATABASE_URL',
+        'KAFKA_BROKERS',
+        'MONGODB_SERVER',
+        'MONGODB_URL',
+        'ORDER_DATABASE_URL',
+        'PAYMENT_DATABASE_URL',
+        'USER_DATABASE_URL',
+      ].sort(),
+    );
+  });
+
+  it.each([
+    ['USER_DATABASE_URL', 'users'],
+    ['ORDER_DATABASE_URL', 'orders'],
+    ['PAYMENT_DATABASE_URL', 'payments'],
+  ])('%s reaches its own database with its own role', async (variable, database) => {
+    expect(await currentDatabase(env[variable] ?? '')).toBe(database);
+  });
+
+  it("keeps a service's role out of another service's database", async () => {
+    const intruder = new URL(env['USER_DATABASE_URL'] ?? '');
+    intruder.pathname = '/orders';
+
+    await expect(currentDatabase(intruder.toString())).rejects.toMatchObject({ code: '42501' });
+  });
+
+  it('MONGODB_URL reaches the MongoDB-wire server it names', async () => {
+    const client = new mongo.MongoClient(env['MONGODB_URL'] ?? '', {
+      serverSelectionTimeoutMS: 5_000,
+    });
+    try {
+      await client.connect();
+      const info = await client.db('admin').command({ buildInfo: 1 });
+      expect('ferretdbVersion' in info ? 'ferretdb' : 'mongod').toBe(env['MONGODB_SERVER']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('KAFKA_BROKERS reaches a cluster with an active controller', async () => {
+    const admin = new Kafka({
+      brokers: (env['KAFKA_BROKERS'] ?? '').split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const cluster = await admin.describeCluster();
+      expect(cluster.brokers.length).toBeGreaterThan(0);
+      expect(cluster.controller).not.toBeNull();
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
