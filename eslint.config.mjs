@@ -69,13 +69,20 @@ export default [
   },
   {
     files: ['**/*.ts'],
+    // Type-aware rules: each file is checked with its project's tsconfig.json.
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
+      // An un-awaited promise loses its error (STYLE rule 7) or its assertion (rule 9).
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
-      '@typescript-eslint/no-floating-promises': 'off',
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },

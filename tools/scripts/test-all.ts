@@ -2,9 +2,9 @@
 // real servers, lints and type-checks every project, then runs every Jest
 // suite against those servers, and ends with a one-line summary.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { settingsToEnv, up, down } from '@shop/infra';
+import { down, settingsToEnv, up } from '@shop/infra';
 
 const root = resolve(__dirname, '../..');
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
@@ -19,8 +19,9 @@ function step(
   process.stderr.write(`\n=== ${title}\n`);
   const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
   if (result.status !== 0) {
-    process.stderr.write(`\n=== FAILED: ${title} (exit ${result.status ?? result.signal})\n`);
-    process.exit(result.status ?? 1);
+    throw new Error(
+      `${title} failed (exit ${result.status ?? result.signal}): see its output above`,
+    );
   }
 }
 
@@ -33,18 +34,13 @@ interface JestSummary {
   numRuntimeErrorTestSuites: number;
 }
 
-async function main(): Promise<void> {
+async function lintAndTest(serverEnv: Record<string, string>): Promise<number> {
   const nxEnv = {
     ...process.env,
     NX_DAEMON: ci ? 'false' : (process.env['NX_DAEMON'] ?? 'true'),
     NX_TUI: 'false',
   };
-  step('format (prettier --check)', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
-
-  process.stderr.write('\n=== servers (tools/infra)\n');
-  const { settings } = await up();
-  const testEnv = { ...nxEnv, ...settingsToEnv(settings) };
-
+  const testEnv = { ...nxEnv, ...serverEnv };
   step(
     'lint and type-check every project',
     bin('nx'),
@@ -54,36 +50,60 @@ async function main(): Promise<void> {
 
   const report = join(root, 'tmp', 'jest-results.json');
   mkdirSync(join(root, 'tmp'), { recursive: true });
+  // A report left by an earlier run must never stand in for this one.
+  rmSync(report, { force: true });
   process.stderr.write('\n=== tests (Jest, every project, real servers)\n');
   const jest = spawnSync(
     bin('jest'),
     ['-c', 'jest.config.cjs', '--verbose', '--maxWorkers=2', '--json', `--outputFile=${report}`],
     { cwd: root, env: testEnv, stdio: 'inherit' },
   );
+  if (!existsSync(report)) {
+    process.stderr.write(
+      `Jest ended (exit ${jest.status ?? jest.signal}) without writing ${report}.\n`,
+    );
+    return 1;
+  }
   const summary = JSON.parse(readFileSync(report, 'utf8')) as JestSummary;
   const skipped = summary.numPendingTests + summary.numTodoTests;
-
-  if (ci) await down();
   // The closing line CI reads: passed, failed and skipped counts.
   process.stdout.write(
     `\nTests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped\n`,
   );
-  if (jest.status !== 0 || summary.numRuntimeErrorTestSuites > 0) process.exit(jest.status || 1);
+  if (jest.status !== 0 || summary.numRuntimeErrorTestSuites > 0) return jest.status || 1;
   if (summary.numTotalTests === 0) {
     process.stderr.write('No test ran: that is a failure.\n');
-    process.exit(1);
+    return 1;
   }
   if (skipped > 0) {
     process.stderr.write('Skipped or todo tests count as failures here: every test must run.\n');
-    process.exit(1);
+    return 1;
+  }
+  return 0;
+}
+
+async function main(): Promise<number> {
+  step('format (prettier --check)', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
+  process.stderr.write('\n=== servers (tools/infra)\n');
+  try {
+    const { settings } = await up();
+    return await lintAndTest(settingsToEnv(settings));
+  } finally {
+    // CI machines are handed back clean; on a laptop the servers stay up for the next run.
+    if (ci) await down();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
-  );
-  const hint = (error as { hint?: string }).hint;
-  if (hint) process.stderr.write(`how to fix: ${hint}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
+    );
+    const hint = (error as { hint?: string }).hint;
+    if (hint) process.stderr.write(`how to fix: ${hint}\n`);
+    process.exit(1);
+  },
+);

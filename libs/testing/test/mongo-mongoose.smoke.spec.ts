@@ -40,7 +40,19 @@ describe(`MongoDB wire protocol through Mongoose (real server: ${process.env['MO
     expect(await Products.countDocuments({ sku: 'SKU-1' })).toBe(1);
   });
 
-  it('uses a database of its own', () => {
-    expect(connection.db?.databaseName).toBe(database.name);
+  it("is isolated: another suite's database does not see this suite's documents", async () => {
+    const Products = connection.model<Product>('Product', productSchema);
+    await Products.create({ sku: 'SKU-ISOLATED', name: 'Teapot' });
+    const other = TestMongoDatabase.create('smoke-mongo-other');
+    const otherConnection = await mongoose.createConnection(other.url).asPromise();
+    try {
+      const OtherProducts = otherConnection.model<Product>('Product', productSchema);
+
+      expect(await OtherProducts.countDocuments({ sku: 'SKU-ISOLATED' })).toBe(0);
+      expect(await Products.countDocuments({ sku: 'SKU-ISOLATED' })).toBe(1);
+    } finally {
+      await other.drop();
+      await otherConnection.close();
+    }
   });
 });

@@ -8,6 +8,11 @@ import { Customer } from './fixtures/customer.entity';
 describe('PostgreSQL through TypeORM (real server)', () => {
   let database: TestPostgresDatabase;
   let dataSource: DataSource;
+  let firstRun: string[];
+
+  const tableExists = async (source: DataSource): Promise<boolean> =>
+    (await source.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'customers'"))
+      .length === 1;
 
   beforeAll(async () => {
     database = await TestPostgresDatabase.create('smoke-postgres');
@@ -19,6 +24,7 @@ describe('PostgreSQL through TypeORM (real server)', () => {
       synchronize: false,
     });
     await dataSource.initialize();
+    firstRun = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
   });
 
   afterAll(async () => {
@@ -27,11 +33,10 @@ describe('PostgreSQL through TypeORM (real server)', () => {
   });
 
   it('runs the migration once, then has nothing left to run', async () => {
-    const first = await dataSource.runMigrations({ transaction: 'each' });
-    const second = await dataSource.runMigrations({ transaction: 'each' });
+    const secondRun = await dataSource.runMigrations({ transaction: 'each' });
 
-    expect(first.map((migration) => migration.name)).toEqual(['CreateCustomers1764201600000']);
-    expect(second).toEqual([]);
+    expect(firstRun).toEqual(['CreateCustomers1764201600000']);
+    expect(secondRun).toEqual([]);
   });
 
   it('stores and reads an entity', async () => {
@@ -61,18 +66,26 @@ describe('PostgreSQL through TypeORM (real server)', () => {
     await expect(duplicate).rejects.toMatchObject({ driverError: { code: '23505' } });
   });
 
-  it('reverts the migration', async () => {
+  it('reverts the migration and applies it again', async () => {
     await dataSource.undoLastMigration({ transaction: 'each' });
+    const afterUndo = await tableExists(dataSource);
+    await dataSource.runMigrations({ transaction: 'each' });
 
-    const tables = await dataSource.query(
-      "SELECT 1 FROM information_schema.tables WHERE table_name = 'customers'",
-    );
-    expect(tables).toHaveLength(0);
+    expect(afterUndo).toBe(false);
+    expect(await tableExists(dataSource)).toBe(true);
   });
 
-  it('runs in a database of its own', async () => {
-    const [{ current_database }] = await dataSource.query('SELECT current_database()');
-
-    expect(current_database).toBe(database.name);
+  it("is isolated: another suite's database does not have this suite's table", async () => {
+    const other = await TestPostgresDatabase.create('smoke-postgres-other');
+    const otherSource = new DataSource({ type: 'postgres', url: other.url });
+    await otherSource.initialize();
+    try {
+      expect(other.name).not.toBe(database.name);
+      expect(await tableExists(otherSource)).toBe(false);
+      expect(await tableExists(dataSource)).toBe(true);
+    } finally {
+      await otherSource.destroy();
+      await other.drop();
+    }
   });
 });

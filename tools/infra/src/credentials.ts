@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InfraError } from './infra-error';
 import { workspacePaths } from './workspace-paths';
 
 /**
@@ -16,13 +17,34 @@ const file = join(workspacePaths.state, 'credentials.json');
 const generate = (): string => randomBytes(18).toString('base64url');
 
 export function loadCredentials(): Credentials {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Credentials;
-  } catch {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     const fresh: Credentials = { postgresAdmin: generate(), roles: {} };
     saveCredentials(fresh);
     return fresh;
   }
+  try {
+    return JSON.parse(text) as Credentials;
+  } catch {
+    throw new InfraError(
+      `${file} is not valid JSON.`,
+      'Restore it, or remove .infra/ and the cluster data it belongs to.',
+    );
+  }
+}
+
+export function updateAdminPassword(credentials: Credentials, password: string): void {
+  if (credentials.postgresAdmin === password) return;
+  credentials.postgresAdmin = password;
+  saveCredentials(credentials);
+}
+
+/** Whether this checkout generated (and so knows) the role's password. */
+export function knowsRole(credentials: Credentials, role: string): boolean {
+  return role in credentials.roles;
 }
 
 export function rolePassword(credentials: Credentials, role: string): string {

@@ -54,7 +54,6 @@ export function withPostgresDatabase(postgresUrl: string, database: string): str
   return url.toString();
 }
 
-/** Redacts passwords in a URL for display. */
 export function redactUrl(value: string): string {
   try {
     const url = new URL(value);

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InfraError } from './infra-error';
 import { logFileOf, workspacePaths } from './workspace-paths';
 
 /** What `up` records about a server process it started, so `down` stops only that. */
@@ -19,6 +20,7 @@ export interface ProcessRecord {
   command: string;
   logFile: string;
   startedAt: string;
+  startTime?: string;
 }
 
 export interface ProcessSpec {
@@ -59,6 +61,7 @@ export function startDetached(spec: ProcessSpec): ProcessRecord {
       command: spec.command,
       logFile,
       startedAt: new Date().toISOString(),
+      startTime: startTimeOf(child.pid),
     };
     writeFileSync(recordFile(spec.name), JSON.stringify(record, null, 2));
     return record;
@@ -70,25 +73,41 @@ export function startDetached(spec: ProcessSpec): ProcessRecord {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user (started with sudo, say).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   // An exited child that nobody reaped yet is a zombie: it is not running.
+  const state = statFields(pid)?.[0];
+  return state !== 'Z';
+}
+
+/** /proc/<pid>/stat after the command name: state, ppid, …; undefined without /proc. */
+function statFields(pid: number): string[] | undefined {
   try {
-    const status = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !status.includes(') Z ');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return true;
+    return undefined;
   }
 }
 
-// A recycled pid belongs to another program: compare the command line.
-function matchesCommand(record: ProcessRecord): boolean {
+// Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot.
+const startTimeOf = (pid: number): string | undefined => statFields(pid)?.[19];
+
+// A recycled pid belongs to another program: its start time differs from the recorded one.
+function isSameProcess(record: ProcessRecord): boolean {
+  if (!record.startTime) return true;
+  const now = startTimeOf(record.pid);
+  return now === undefined || now === record.startTime;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
   try {
-    const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0');
-    return cmdline.some((part) => part === record.command || part.endsWith(`/${record.command}`));
-  } catch {
-    return true; // no /proc (macOS): trust the pid check
+    process.kill(pid, name);
+  } catch (error) {
+    // It exited between the check and the signal: that is what we wanted.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
 
@@ -100,7 +119,7 @@ export function runningProcess(name: string): ProcessRecord | undefined {
   } catch {
     return undefined;
   }
-  return isAlive(record.pid) && matchesCommand(record) ? record : undefined;
+  return isAlive(record.pid) && isSameProcess(record) ? record : undefined;
 }
 
 export function isRunning(record: ProcessRecord): boolean {
@@ -117,12 +136,20 @@ export async function stopProcess(
     rmSync(recordFile(name), { force: true });
     return 'not-running';
   }
-  process.kill(record.pid, options.signal);
-  const deadline = Date.now() + options.timeoutMs;
-  while (isAlive(record.pid) && Date.now() < deadline) await sleep(200);
-  if (isAlive(record.pid)) {
-    process.kill(record.pid, options.killSignal);
-    while (isAlive(record.pid)) await sleep(200);
+  signal(record.pid, options.signal);
+  const exited = async (ms: number): Promise<boolean> => {
+    const deadline = Date.now() + ms;
+    while (isAlive(record.pid) && Date.now() < deadline) await sleep(200);
+    return !isAlive(record.pid);
+  };
+  if (!(await exited(options.timeoutMs))) {
+    signal(record.pid, options.killSignal);
+    if (!(await exited(10_000))) {
+      throw new InfraError(
+        `${name} (pid ${record.pid}) did not stop after ${options.signal} and ${options.killSignal}.`,
+        `Look at ${record.logFile}; stop it by hand with \`kill -9 ${record.pid}\`.`,
+      );
+    }
   }
   rmSync(recordFile(name), { force: true });
   return 'stopped';

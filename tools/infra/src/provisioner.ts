@@ -24,6 +24,7 @@ import { startNativeMongo, stopNativeMongo } from './native/mongo-server';
 import { startNativePostgres, stopNativePostgres } from './native/postgres-server';
 import { portAnswers, probeKafka, probeMongo, probePostgres } from './probes';
 import { progress } from './progress';
+import { withProvisionerLock } from './provisioner-lock';
 import { ensureServiceDatabases } from './service-databases';
 import { waitUntil } from './wait-until';
 import { workspacePaths } from './workspace-paths';
@@ -37,6 +38,28 @@ export interface ProvisionedInfra {
 }
 
 const settingsFile = join(workspacePaths.state, 'settings.json');
+
+/**
+ * A shell that ran `eval "$(npm run -s infra:env)"` hands our own settings back
+ * to us: those are not servers of the environment, but ours to start again.
+ */
+function withoutOwnSettings(config: InfraConfig): InfraConfig {
+  const recorded = readProvisioned();
+  if (!recorded) return config;
+  const { given } = config;
+  const ours = (server: Server, value: string | undefined, own: string): string | undefined =>
+    value !== undefined && value === own && recorded.sources[server] !== 'environment'
+      ? undefined
+      : value;
+  return {
+    ...config,
+    given: {
+      databaseUrl: ours('postgres', given.databaseUrl, recorded.settings.databaseUrl),
+      mongodbUrl: ours('mongo', given.mongodbUrl, recorded.settings.mongodbUrl),
+      kafkaBrokers: ours('kafka', given.kafkaBrokers, recorded.settings.kafkaBrokers.join(',')),
+    },
+  };
+}
 
 function chooseSources(config: InfraConfig): Record<Server, ServerSource> {
   const fallback: ServerSource = useDocker(config) ? 'docker' : 'native';
@@ -67,8 +90,12 @@ async function verifyGiven(what: string, probe: () => Promise<unknown>): Promise
 }
 
 /** Starts (or finds) the three servers and returns settings a client can use. */
-export async function up(): Promise<ProvisionedInfra> {
-  const config = readInfraConfig();
+export function up(): Promise<ProvisionedInfra> {
+  return withProvisionerLock(provision);
+}
+
+async function provision(): Promise<ProvisionedInfra> {
+  const config = withoutOwnSettings(readInfraConfig());
   const credentials = loadCredentials();
   const sources = chooseSources(config);
 
@@ -146,11 +173,14 @@ async function serviceDatabases(
 }
 
 export function readProvisioned(): ProvisionedInfra | undefined {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(settingsFile, 'utf8')) as ProvisionedInfra;
-  } catch {
-    return undefined;
+    text = readFileSync(settingsFile, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
+  return JSON.parse(text) as ProvisionedInfra;
 }
 
 /** The settings of running servers; fails when they are not up. */
@@ -162,13 +192,19 @@ export async function currentSettings(): Promise<InfraSettings> {
       'Run `npm run infra:up` first.',
     );
   }
-  const { settings } = provisioned;
-  const endpoints: [string, string][] = [
-    ['PostgreSQL', settings.databaseUrl],
-    ['MongoDB', settings.mongodbUrl],
-    ...settings.kafkaBrokers.map((broker): [string, string] => ['Kafka', `kafka://${broker}`]),
+  const { settings, sources } = provisioned;
+  // Only the servers this checkout runs are checked: a given URL may be any shape (+srv, multi-host).
+  const endpoints: [Server, string, string][] = [
+    ['postgres', 'PostgreSQL', settings.databaseUrl],
+    ['mongo', 'MongoDB', settings.mongodbUrl],
+    ...settings.kafkaBrokers.map((broker): [Server, string, string] => [
+      'kafka',
+      'Kafka',
+      `kafka://${broker}`,
+    ]),
   ];
-  for (const [what, url] of endpoints) {
+  for (const [server, what, url] of endpoints) {
+    if (sources[server] === 'environment') continue;
     const { hostname, port } = new URL(url);
     if (!(await portAnswers(hostname, Number(port)))) {
       throw new InfraError(
@@ -181,7 +217,11 @@ export async function currentSettings(): Promise<InfraSettings> {
 }
 
 /** Stops what `up` started here; servers from the environment are left alone. */
-export async function down(): Promise<void> {
+export function down(): Promise<void> {
+  return withProvisionerLock(stopAll);
+}
+
+async function stopAll(): Promise<void> {
   const provisioned = readProvisioned();
   const usedDocker = provisioned && Object.values(provisioned.sources).includes('docker');
   for (const [name, stop] of [

@@ -64,7 +64,6 @@ export function commandSucceeds(command: string, args: string[], timeoutMs = 10_
   return result.status === 0;
 }
 
-/** The absolute path of an executable on PATH, or undefined. */
 export function findOnPath(executable: string): string | undefined {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
     if (!dir) continue;

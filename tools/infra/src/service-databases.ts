@@ -1,18 +1,27 @@
 import { Client } from 'pg';
-import { type Credentials, rolePassword } from './credentials';
-import { type DatabaseService, SERVICE_DATABASES, withPostgresDatabase } from './infra-settings';
+import { type Credentials, knowsRole, rolePassword } from './credentials';
+import { InfraError } from './infra-error';
+import {
+  type DatabaseService,
+  SERVICE_DATABASES,
+  redactUrl,
+  withPostgresDatabase,
+} from './infra-settings';
 
 /**
  * Creates (or repairs) one login role and one database per service, the role
  * owning its database and nobody else allowed to connect: each service owns its
- * data. Idempotent: passwords are re-applied on every run, so the settings
- * printed by `infra env` always work.
+ * data. Idempotent: the passwords this checkout generated are re-applied on
+ * every run, so the settings printed by `infra env` always work; an existing
+ * role with a password it did not set is refused, never overwritten.
  */
 export async function ensureRoleAndDatabase(
   adminUrl: string,
   role: string,
   password: string,
   database: string,
+  /** Only a password this checkout generated may be (re)applied to an existing role. */
+  passwordIsOurs: boolean,
 ): Promise<string> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
@@ -20,6 +29,12 @@ export async function ensureRoleAndDatabase(
     const quotedRole = client.escapeIdentifier(role);
     const quotedDatabase = client.escapeIdentifier(database);
     const existingRole = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    if (existingRole.rowCount && !passwordIsOurs) {
+      throw new InfraError(
+        `Role ${role} already exists on ${redactUrl(adminUrl)} with a password this checkout did not set.`,
+        'Give its connection URL in the environment (see .env.example), or drop the role.',
+      );
+    }
     const verb = existingRole.rowCount ? 'ALTER' : 'CREATE';
     await client.query(
       `${verb} ROLE ${quotedRole} LOGIN PASSWORD ${client.escapeLiteral(password)}`,
@@ -47,11 +62,13 @@ export async function ensureServiceDatabases(
 ): Promise<Record<DatabaseService, string>> {
   const urls = {} as Record<DatabaseService, string>;
   for (const { service, database, role } of SERVICE_DATABASES) {
+    const known = knowsRole(credentials, role);
     urls[service] = await ensureRoleAndDatabase(
       adminUrl,
       role,
       rolePassword(credentials, role),
       database,
+      known,
     );
   }
   return urls;

@@ -17,9 +17,10 @@ export const workspacePaths = {
   state: join(workspaceRoot, '.infra'),
   logs: join(workspaceRoot, '.infra', 'logs'),
   run: join(workspaceRoot, '.infra', 'run'),
-  cache:
-    process.env['INFRA_CACHE_DIR'] ??
-    join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'shop-infra'),
+  cache: resolve(
+    process.env['INFRA_CACHE_DIR'] ||
+      join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'shop-infra'),
+  ),
   /** A short stable id of this checkout, for state kept outside it. */
   id: createHash('sha256').update(workspaceRoot).digest('hex').slice(0, 12),
 };

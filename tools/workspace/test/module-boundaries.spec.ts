@@ -79,6 +79,9 @@ const sources: Record<string, string> = {
   'libs/messaging/src/imports-an-app.ts': "export { main } from '@shop/payment-app';\n",
   'libs/contracts/src/imports-a-lib.ts': "export { breaker } from '@shop/resilience';\n",
   'libs/contracts/src/imports-a-heavy-package.ts': "export { Kafka } from 'kafkajs';\n",
+  'libs/messaging/src/imports-a-service-scope.ts':
+    "export { stock } from '@shop/catalog-domain';\n",
+  'libs/testing/src/imports-an-app.ts': "export { main } from '@shop/payment-app';\n",
   'libs/contracts/src/allowed.ts': "export const event = 'order.OrderPlaced.v1';\n",
 };
 
@@ -95,6 +98,15 @@ function buildFixtureWorkspace(): string {
   writeFileSync(
     join(dir, 'tsconfig.base.json'),
     JSON.stringify({ compilerOptions: { baseUrl: '.', paths } }),
+  );
+  // Type-aware lint rules need a TypeScript project for every file.
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      extends: './tsconfig.base.json',
+      include: ['**/*.ts'],
+      exclude: ['node_modules'],
+    }),
   );
   for (const project of projects) {
     mkdirSync(join(dir, project.root, 'src'), { recursive: true });
@@ -122,7 +134,11 @@ describe('module boundaries (eslint.config.mjs, linted on a fixture workspace)',
 
   beforeAll(() => {
     fixture = buildFixtureWorkspace();
-    const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+    // Nx settings of the outer run (workspace root, cache dirs) must not leak into the fixture's.
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('NX_')),
+    );
+    const env = { ...inherited, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
     // The boundary rule reads Nx's cached project graph: build it first.
     const graph = spawnSync(
       process.execPath,
@@ -162,6 +178,8 @@ describe('module boundaries (eslint.config.mjs, linted on a fixture workspace)',
     ['a lib imports an app', 'libs/messaging/src/imports-an-app.ts'],
     ['contracts import a runtime lib', 'libs/contracts/src/imports-a-lib.ts'],
     ['a service imports another service scope', 'apps/order/src/imports-another-scope.ts'],
+    ['a shared lib imports a service scope', 'libs/messaging/src/imports-a-service-scope.ts'],
+    ['the testing lib imports an app', 'libs/testing/src/imports-an-app.ts'],
   ])('fails when %s', (_case, file) => {
     expect(problems[file]).toEqual([expect.stringMatching(/^@nx\/enforce-module-boundaries: /)]);
   });

@@ -7,14 +7,17 @@ const workspaceRoot = resolve(__dirname, '../../../..');
 /**
  * Gives every test run real servers, in this order of choice:
  * 1. settings already in the environment (`npm test` puts them there);
- * 2. testcontainers, when a Docker engine answers;
- * 3. the native provisioner (`npm run infra:up`), which starts local servers.
+ * 2. testcontainers, when none is given and a Docker engine answers;
+ * 3. the provisioner (`npm run infra:up`), which uses the servers given and
+ *    starts the others.
  * Jest starts its workers after this, so they inherit the settings.
  */
 export default async function globalSetup(): Promise<void> {
   const env = process.env;
-  if (env['DATABASE_URL'] && env['MONGODB_URL'] && env['KAFKA_BROKERS']) return;
-  if (env['INFRA_MODE'] !== 'native' && dockerEngineAnswers()) {
+  const given = ['DATABASE_URL', 'MONGODB_URL', 'KAFKA_BROKERS'].filter((name) => env[name]);
+  if (given.length === 3) return;
+  // Some servers given: the provisioner completes the set, server by server.
+  if (given.length === 0 && env['INFRA_MODE'] !== 'native' && dockerEngineAnswers()) {
     Object.assign(env, await startTestContainers());
     return;
   }

@@ -1,5 +1,13 @@
 import type { StartedTestContainer } from 'testcontainers';
 
+// The same server versions as docker-compose.yml. Kafka: testcontainers' Kafka
+// module drives Confluent's image; cp-kafka 7.9 is Apache Kafka 3.9.
+const IMAGES = {
+  postgres: 'postgres:16-alpine',
+  mongodb: 'mongo:7.0',
+  kafka: 'confluentinc/cp-kafka:7.9.0',
+};
+
 // Kept on globalThis: Jest's global teardown runs in the same process, another module registry.
 const key = Symbol.for('shop.testing.containers');
 type Registry = { [key]?: StartedTestContainer[] };
@@ -11,9 +19,9 @@ export async function startTestContainers(): Promise<Record<string, string>> {
   const { MongoDBContainer } = await import('@testcontainers/mongodb');
   const { KafkaContainer } = await import('@testcontainers/kafka');
   const [postgres, mongodb, kafka] = await Promise.all([
-    new PostgreSqlContainer('postgres:16-alpine').start(),
-    new MongoDBContainer('mongo:7.0').start(),
-    new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start(),
+    new PostgreSqlContainer(IMAGES.postgres).start(),
+    new MongoDBContainer(IMAGES.mongodb).start(),
+    new KafkaContainer(IMAGES.kafka).withKraft().start(),
   ]);
   (globalThis as Registry)[key] = [postgres, mongodb, kafka];
   return {

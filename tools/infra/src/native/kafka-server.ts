@@ -137,7 +137,7 @@ const classpath = (): string => `${libsDir}/*`;
 export async function startNativeKafka(config: InfraConfig): Promise<string[]> {
   const brokers = [`${config.host}:${config.kafkaPort}`];
   if (runningProcess(NAME)) {
-    await probeKafka(brokers);
+    await waitUntil(`Kafka on ${brokers[0]}`, () => probeKafka(brokers), { timeoutMs: 60_000 });
     progress.ready(NAME, `already running on ${brokers[0]}`);
     return brokers;
   }
@@ -162,9 +162,9 @@ export async function startNativeKafka(config: InfraConfig): Promise<string[]> {
       '-cp',
       classpath(),
       `-Dlog4j.configuration=file:${log4jFile}`,
-      // `=`: a generated id may start with '-', which would read as an option.
       'kafka.tools.StorageTool',
       'format',
+      // `=`: a generated id may start with '-', which would read as an option.
       `--cluster-id=${clusterId()}`,
       `--config=${propertiesFile}`,
     ]);

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Credentials, rolePassword } from '../credentials';
+import { type Credentials, knowsRole, rolePassword } from '../credentials';
 import { InfraError } from '../infra-error';
 import { type InfraConfig } from '../infra-config';
 import { type MongoServerKind, withPostgresDatabase } from '../infra-settings';
@@ -38,7 +38,7 @@ async function ensureFerretdb(): Promise<string> {
   if (!findOnPath('go')) {
     throw new InfraError(
       'No `mongod` on PATH, and `go` is missing to build FerretDB (the stand-in MongoDB-wire server).',
-      'Install MongoDB (mongod on PATH), or Go 1.22+ (Debian: `apt-get install golang`), or set MONGODB_URL.',
+      'Install MongoDB (mongod on PATH), or Go 1.24+ (the FerretDB module needs it), or set MONGODB_URL.',
     );
   }
   progress.step(
@@ -98,7 +98,13 @@ export async function startNativeMongo(
 ): Promise<NativeMongo> {
   const url = `mongodb://${config.host}:${config.mongoPort}/`;
   if (runningProcess(NAME)) {
-    const server = await probeMongo(url);
+    const server = await waitUntil(
+      `MongoDB-wire server on port ${config.mongoPort}`,
+      () => probeMongo(url),
+      {
+        timeoutMs: 30_000,
+      },
+    );
     progress.ready(NAME, `${server} already running on ${config.host}:${config.mongoPort}`);
     return { url, server };
   }
@@ -122,11 +128,13 @@ export async function startNativeMongo(
     });
   } else {
     const binary = await ensureFerretdb();
+    const known = knowsRole(credentials, 'ferretdb');
     const backendUrl = await ensureRoleAndDatabase(
       postgresAdminUrl,
       'ferretdb',
       rolePassword(credentials, 'ferretdb'),
       'ferretdb',
+      known,
     );
     progress.step(
       NAME,

@@ -3,13 +3,14 @@ import {
   chownSync,
   existsSync,
   mkdirSync,
+  readFileSync,
   readdirSync,
   realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Credentials } from '../credentials';
+import { type Credentials, updateAdminPassword } from '../credentials';
 import { InfraError } from '../infra-error';
 import { type InfraConfig } from '../infra-config';
 import { runningProcess, startDetached, stopProcess, tailOf } from '../managed-process';
@@ -110,6 +111,7 @@ async function initCluster(binDir: string, user: RunAs, credentials: Credentials
   const dataDir = dataDirOf(user);
   progress.step(NAME, `creating a cluster in ${dataDir}`);
   for (const dir of [dirname(user.home), user.home]) {
+    // The parent of `shop-infra` is the run user's home, which exists (getent gave it).
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (user.uid !== undefined && user.gid !== undefined) chownSync(dir, user.uid, user.gid);
   }
@@ -136,6 +138,7 @@ async function initCluster(binDir: string, user: RunAs, credentials: Credentials
   } finally {
     rmSync(pwFile, { force: true });
   }
+  writeFileSync(join(user.home, 'admin-password'), credentials.postgresAdmin, { mode: 0o600 });
 }
 
 export function postgresAdminUrl(config: InfraConfig, credentials: Credentials): string {
@@ -143,13 +146,34 @@ export function postgresAdminUrl(config: InfraConfig, credentials: Credentials):
   return `postgres://postgres:${password}@${config.host}:${config.postgresPort}/postgres`;
 }
 
+/**
+ * The admin password is kept beside the cluster, not only in `.infra/`: the
+ * cluster (as root, under ~postgres) outlives a removed `.infra/`, and must
+ * keep answering to the password it was created with.
+ */
+function adoptClusterPassword(user: RunAs, credentials: Credentials): void {
+  const file = join(user.home, 'admin-password');
+  if (!existsSync(join(dataDirOf(user), 'PG_VERSION'))) return;
+  if (!existsSync(file)) {
+    throw new InfraError(
+      `The cluster in ${dataDirOf(user)} has no ${file}, so its admin password is unknown.`,
+      `Remove ${user.home} to let \`infra up\` create a new cluster (its data is lost).`,
+    );
+  }
+  updateAdminPassword(credentials, readFileSync(file, 'utf8').trim());
+}
+
 export async function startNativePostgres(
   config: InfraConfig,
   credentials: Credentials,
 ): Promise<string> {
+  const user = runAs();
+  adoptClusterPassword(user, credentials);
   const url = postgresAdminUrl(config, credentials);
   if (runningProcess(NAME)) {
-    await probePostgres(url);
+    await waitUntil(`PostgreSQL on port ${config.postgresPort}`, () => probePostgres(url), {
+      timeoutMs: 30_000,
+    });
     progress.ready(NAME, `already running on ${config.host}:${config.postgresPort}`);
     return url;
   }
@@ -161,7 +185,6 @@ export async function startNativePostgres(
     );
   }
   const binDir = await ensureBinDir();
-  const user = runAs();
   if (!existsSync(join(dataDirOf(user), 'PG_VERSION')))
     await initCluster(binDir, user, credentials);
   progress.step(
