@@ -1,0 +1,17 @@
+export * from './lib/topics';
+export * from './lib/money';
+export * from './lib/envelope/message-envelope';
+export * from './lib/envelope/message-definition';
+export * from './lib/envelope/contract-violation.error';
+export * from './lib/envelope/message-factory';
+export * from './lib/envelope/message-parser';
+export * from './lib/message-catalog';
+export * from './lib/catalog/stock.commands';
+export * from './lib/catalog/stock.replies';
+export * from './lib/catalog/product.events';
+export * from './lib/payment/payment.commands';
+export * from './lib/payment/payment.replies';
+export * from './lib/payment/payment.events';
+export * from './lib/order/order.events';
+export * from './lib/user/user.events';
+export { buildAsyncApiDocument } from './lib/asyncapi/asyncapi-document';
