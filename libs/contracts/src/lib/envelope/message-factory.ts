@@ -25,7 +25,7 @@ export interface OutgoingMessage<TData = unknown> {
 /** Builds a message and checks it against its contract: nothing invalid is ever sent. */
 export function createMessage<TType extends string, TData>(
   definition: MessageDefinition<TType, TData>,
-  data: TData,
+  data: NoInfer<TData>,
   context: MessageContext,
 ): OutgoingMessage<TData> {
   const checked = definition.schema.safeParse(data);
