@@ -3,3 +3,4 @@ export { TestMongoDatabase } from './lib/test-mongo-database';
 export { TestPostgresDatabase } from './lib/test-postgres-database';
 export { type TestInfraSettings, testInfraSettings } from './lib/test-infra-settings';
 export { uniqueName } from './lib/unique-name';
+export { DisposableKafkaBroker } from './lib/disposable-kafka-broker';

@@ -15,3 +15,12 @@ export {
   status,
   up,
 } from './provisioner';
+export {
+  type KafkaNodeSettings,
+  ensureKafkaDistribution,
+  kafkaClasspath,
+  kafkaLog4jProperties,
+  kafkaServerProperties,
+  newKafkaClusterId,
+} from './native/kafka-server';
+export { KAFKA_VERSION } from './versions';

@@ -1,0 +1,20 @@
+/** The logging the messaging runtime needs; Nest's LoggerService fits it. */
+export interface MessagingLogger {
+  log(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+/** One JSON line per event on stderr, for use outside Nest (tools, tests). */
+export const jsonLineLogger = (component: string): MessagingLogger => {
+  const write = (level: string, message: string, context?: Record<string, unknown>): void => {
+    process.stderr.write(
+      `${JSON.stringify({ level, time: new Date().toISOString(), component, message, ...context })}\n`,
+    );
+  };
+  return {
+    log: (message, context) => write('info', message, context),
+    warn: (message, context) => write('warn', message, context),
+    error: (message, context) => write('error', message, context),
+  };
+};

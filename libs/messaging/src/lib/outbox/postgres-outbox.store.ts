@@ -1,0 +1,149 @@
+import { Client, Pool } from 'pg';
+import { type MessagingLogger } from '../messaging-logger';
+import { type OutboxRecord, type OutboxStore } from './outbox-record';
+
+export const OUTBOX_CHANNEL = 'outbox_messages';
+
+interface OutboxRow {
+  sequence: string;
+  id: string;
+  topic: string;
+  partition_key: string;
+  type: string;
+  headers: Record<string, string>;
+  payload: unknown;
+  attempts: number;
+}
+
+/**
+ * The outbox in the service's PostgreSQL. Leadership is a session-level
+ * advisory lock held on a dedicated connection: exactly one relay per service
+ * publishes, so messages leave in `sequence` order even with several replicas;
+ * if that connection dies, the lock is released and a standby takes over. The
+ * same connection LISTENs for the writer's NOTIFY.
+ */
+export class PostgresOutboxStore implements OutboxStore {
+  private readonly pool: Pool;
+  private session: Client | undefined;
+  private leader = false;
+  private closed = false;
+  private notified = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly options: {
+      connectionString: string;
+      relayName: string;
+      logger: MessagingLogger;
+    },
+  ) {
+    this.pool = new Pool({ connectionString: options.connectionString, max: 2 });
+    this.pool.on('error', (error) =>
+      options.logger.warn('outbox pool connection failed', { error: error.message }),
+    );
+  }
+
+  isLeader(): boolean {
+    return this.leader;
+  }
+
+  async tryAcquireLeadership(): Promise<boolean> {
+    if (this.leader) return true;
+    const session = await this.openSession();
+    const result = await session.query<{ acquired: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS acquired',
+      [`outbox-relay:${this.options.relayName}`],
+    );
+    this.leader = result.rows[0]?.acquired === true;
+    if (this.leader) await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    return this.leader;
+  }
+
+  async fetchUnsent(limit: number): Promise<OutboxRecord[]> {
+    const result = await this.pool.query<OutboxRow>(
+      `SELECT sequence, id, topic, partition_key, type, headers, payload, attempts
+         FROM outbox_messages WHERE sent_at IS NULL ORDER BY sequence LIMIT $1`,
+      [limit],
+    );
+    return result.rows.map((row) => ({
+      sequence: row.sequence,
+      id: row.id,
+      topic: row.topic,
+      partitionKey: row.partition_key,
+      type: row.type,
+      headers: row.headers,
+      payload: row.payload,
+      attempts: row.attempts,
+    }));
+  }
+
+  async markSent(ids: string[]): Promise<void> {
+    await this.pool.query('UPDATE outbox_messages SET sent_at = now() WHERE id = ANY($1::uuid[])', [
+      ids,
+    ]);
+  }
+
+  async recordFailure(ids: string[], error: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])',
+      [ids, error.slice(0, 2_000)],
+    );
+  }
+
+  waitForWork(timeoutMs: number): Promise<void> {
+    if (this.notified) {
+      this.notified = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.notified = false;
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.wake = done;
+    });
+  }
+
+  async purgeSentBefore(cutoff: Date): Promise<number> {
+    const result = await this.pool.query('DELETE FROM outbox_messages WHERE sent_at < $1', [
+      cutoff,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wake?.();
+    const session = this.session;
+    this.session = undefined;
+    this.leader = false;
+    // Ending the session releases the advisory lock.
+    if (session) await session.end();
+    await this.pool.end();
+  }
+
+  private async openSession(): Promise<Client> {
+    if (this.session) return this.session;
+    const session = new Client({ connectionString: this.options.connectionString });
+    const lose = (why: string): void => {
+      if (this.session !== session) return;
+      this.session = undefined;
+      if (this.leader) this.options.logger.warn('outbox relay lost leadership', { reason: why });
+      this.leader = false;
+      this.wake?.();
+    };
+    session.on('error', (error) => lose(error.message));
+    session.on('end', () => lose('session ended'));
+    session.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
+    await session.connect();
+    this.session = session;
+    return session;
+  }
+}

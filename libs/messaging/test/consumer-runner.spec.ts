@@ -1,0 +1,217 @@
+import { headersOf, Topics } from '@shop/contracts';
+import { randomUUID } from 'node:crypto';
+import { Partitioners, type Producer } from 'kafkajs';
+import { DeadLetterQueue, NonRetriableError, type TopicNames } from '../src';
+import {
+  applyReservation,
+  eventually,
+  MessagingTestBed,
+  rawValue,
+  reserveStock,
+} from './support/messaging-test-bed';
+
+describe('ConsumerRunner: inbox, retries and dead letters (real PostgreSQL and Kafka)', () => {
+  const bed = new MessagingTestBed('consumer-runner');
+  let producer: Producer;
+
+  beforeAll(async () => {
+    await bed.setUp();
+    producer = bed.kafka.client.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await bed.tearDown();
+  });
+
+  const send = (
+    names: TopicNames,
+    key: string,
+    value: string,
+    headers: Record<string, string> = {},
+  ) =>
+    producer.send({
+      topic: names.physical(Topics.catalogCommands),
+      messages: [{ key, value, headers }],
+    });
+
+  it('applies a message delivered twice only once', async () => {
+    const names = await bed.topicsForCase();
+    const orderId = randomUUID();
+    const { envelope } = reserveStock(orderId, 7);
+    await send(names, orderId, rawValue(envelope), headersOf(envelope));
+    await send(names, orderId, rawValue(envelope), headersOf(envelope));
+    const consumer = bed.consumer(names, applyReservation);
+
+    await consumer.start();
+    const outcomes = await eventually(
+      () => consumer.outcomes,
+      (seen) => seen.length >= 2,
+    );
+    await consumer.stop();
+
+    expect(outcomes).toEqual(['processed', 'duplicate']);
+    expect(await bed.appliedQuantities(orderId)).toEqual([7]);
+  });
+
+  it('dead-letters an unparseable and a schema-invalid message with their reasons, and keeps consuming', async () => {
+    const names = await bed.topicsForCase();
+    const orderId = randomUUID();
+    const invalid = { ...reserveStock(orderId).envelope, data: { orderId, items: [] } };
+    await send(names, orderId, '{"this is": not json');
+    await send(names, orderId, rawValue(invalid));
+    await send(names, orderId, rawValue(reserveStock(orderId, 3).envelope));
+    const consumer = bed.consumer(names, applyReservation);
+
+    await consumer.start();
+    const outcomes = await eventually(
+      () => consumer.outcomes,
+      (seen) => seen.length >= 3,
+    );
+    await consumer.stop();
+    const letters = await new DeadLetterQueue(bed.kafka.client, names).list(Topics.catalogCommands);
+
+    expect(outcomes).toEqual(['dead-lettered', 'dead-lettered', 'processed']);
+    expect(await bed.appliedQuantities(orderId)).toEqual([3]);
+    expect(
+      letters.map(({ reason, originalTopic, originalOffset, value }) => ({
+        reason,
+        originalTopic,
+        originalOffset,
+        value,
+      })),
+    ).toEqual([
+      {
+        reason: 'unparseable',
+        originalTopic: Topics.catalogCommands,
+        originalOffset: '0',
+        value: '{"this is": not json',
+      },
+      {
+        reason: 'invalid-data',
+        originalTopic: Topics.catalogCommands,
+        originalOffset: '1',
+        value: rawValue(invalid),
+      },
+    ]);
+    expect(letters[1]?.error).toMatch(/items/);
+  });
+
+  it('retries a transient failure with backoff and applies the message once', async () => {
+    const names = await bed.topicsForCase();
+    const orderId = randomUUID();
+    await send(names, orderId, rawValue(reserveStock(orderId, 5).envelope));
+    let calls = 0;
+    const consumer = bed.consumer(names, async (message, manager) => {
+      calls += 1;
+      await applyReservation(message, manager);
+      // The effect above rolls back with the failed attempt.
+      if (calls < 3) throw new Error('database briefly unavailable');
+    });
+
+    await consumer.start();
+    const outcomes = await eventually(
+      () => consumer.outcomes,
+      (seen) => seen.length >= 1,
+    );
+    await consumer.stop();
+
+    expect(outcomes).toEqual(['processed']);
+    expect(calls).toBe(3);
+    expect(await bed.appliedQuantities(orderId)).toEqual([5]);
+  });
+
+  it('dead-letters a NonRetriableError at once', async () => {
+    const names = await bed.topicsForCase();
+    const orderId = randomUUID();
+    await send(names, orderId, rawValue(reserveStock(orderId).envelope));
+    let calls = 0;
+    const consumer = bed.consumer(names, async () => {
+      calls += 1;
+      throw new NonRetriableError('product is discontinued');
+    });
+
+    await consumer.start();
+    await eventually(
+      () => consumer.outcomes,
+      (seen) => seen.length >= 1,
+    );
+    await consumer.stop();
+    const [letter] = await new DeadLetterQueue(bed.kafka.client, names).list(
+      Topics.catalogCommands,
+    );
+
+    expect(calls).toBe(1);
+    expect(letter).toMatchObject({ reason: 'non-retriable', attempts: 1 });
+    expect(letter?.error).toContain('product is discontinued');
+  });
+
+  it('dead-letters a message whose handler keeps failing; a replay processes it once, a second replay changes nothing', async () => {
+    const names = await bed.topicsForCase();
+    const orderId = randomUUID();
+    const { envelope } = reserveStock(orderId, 9);
+    await send(names, orderId, rawValue(envelope), headersOf(envelope));
+    const failing = bed.consumer(names, async () => {
+      throw new Error('payment provider down');
+    });
+    await failing.start();
+    await eventually(
+      () => failing.outcomes,
+      (seen) => seen.length >= 1,
+    );
+    await failing.stop();
+    const dlq = new DeadLetterQueue(bed.kafka.client, names);
+    const [letter] = await dlq.list(Topics.catalogCommands);
+
+    const fixed = bed.consumer(names, applyReservation);
+    await fixed.start();
+    await dlq.replay(Topics.catalogCommands);
+    await eventually(
+      () => fixed.outcomes,
+      (seen) => seen.length >= 1,
+    );
+    await dlq.replay(Topics.catalogCommands);
+    const outcomes = await eventually(
+      () => fixed.outcomes,
+      (seen) => seen.length >= 2,
+    );
+    await fixed.stop();
+
+    expect(failing.outcomes).toEqual(['dead-lettered']);
+    expect(letter).toMatchObject({ reason: 'handler-failed', attempts: 3, key: orderId });
+    expect(letter?.headers['message-id']).toBe(envelope.id);
+    expect(outcomes).toEqual(['processed', 'duplicate']);
+    expect(await bed.appliedQuantities(orderId)).toEqual([9]);
+  });
+
+  it('finishes the message in hand on stop, and commits its offset only after its transaction', async () => {
+    const names = await bed.topicsForCase();
+    const orderId = randomUUID();
+    await send(names, orderId, rawValue(reserveStock(orderId, 4).envelope));
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const consumer = bed.consumer(names, async (message, manager) => {
+      started();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await applyReservation(message, manager);
+    });
+
+    await consumer.start();
+    await handlerStarted;
+    await consumer.stop();
+    const admin = bed.kafka.client.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({
+      groupId: `${names.prefix}catalog`,
+      topics: [names.physical(Topics.catalogCommands)],
+    });
+    await admin.disconnect();
+
+    expect(await bed.appliedQuantities(orderId)).toEqual([4]);
+    const partitionsWithOffsets = committed?.partitions.filter(
+      (partition) => partition.offset !== '-1',
+    );
+    expect(partitionsWithOffsets?.map((partition) => partition.offset)).toEqual(['1']);
+  });
+});
