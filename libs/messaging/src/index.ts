@@ -30,3 +30,15 @@ export {
 } from './lib/dead-letter/dead-letter-headers';
 export { DeadLetterPublisher } from './lib/dead-letter/dead-letter.publisher';
 export { DeadLetterQueue, type StoredDeadLetter } from './lib/dead-letter/dead-letter.queue';
+export { HandlesMessage } from './lib/nest/handles-message.decorator';
+export { MessagePublisher } from './lib/nest/message-publisher';
+export { MessagingModule, type MessagingModuleAsyncOptions } from './lib/nest/messaging.module';
+export { type MessagingModuleOptions } from './lib/nest/messaging-module-options';
+export { deterministicMessageId } from './lib/mongo/deterministic-message-id';
+export { MongoInbox } from './lib/mongo/mongo-inbox';
+export { MongoOutboxStore } from './lib/mongo/mongo-outbox.store';
+export {
+  type MongoOutboxDocument,
+  MongoOutboxWriter,
+  OUTBOX_COLLECTION,
+} from './lib/mongo/mongo-outbox.writer';

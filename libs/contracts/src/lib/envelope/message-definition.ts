@@ -13,8 +13,11 @@ export interface MessageDefinition<TType extends string = string, TData = unknow
   producer: ServiceName;
   description: string;
   schema: z.ZodType<TData>;
-  /** The aggregate id: the Kafka partition key that keeps its messages in order. */
-  key: (data: TData) => string;
+  /**
+   * The aggregate id: the Kafka partition key that keeps its messages in order.
+   * (Method syntax on purpose: it keeps any definition assignable to MessageDefinition<string, unknown>.)
+   */
+  key(data: NoInfer<TData>): string;
 }
 
 export type DataOf<TDefinition> =

@@ -20,6 +20,8 @@ export interface OutboxStore {
   recordFailure(ids: string[], error: string): Promise<void>;
   /** Resolves when new messages were committed, or after `timeoutMs` (the polling fallback). */
   waitForWork(timeoutMs: number): Promise<void>;
+  /** Ends a pending waitForWork at once (the relay is stopping). */
+  interruptWait(): void;
   purgeSentBefore(cutoff: Date): Promise<number>;
   close(): Promise<void>;
 }

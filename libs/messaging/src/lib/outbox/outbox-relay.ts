@@ -48,6 +48,7 @@ export class OutboxRelay {
   private consecutiveFailures = 0;
   private lastPublishedAt: Date | undefined;
   private lastPurgeAt = 0;
+  private abort = new AbortController();
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 100;
@@ -60,6 +61,7 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    this.abort = new AbortController();
     this.running = this.loop();
   }
 
@@ -67,6 +69,8 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.stopping = true;
+    this.abort.abort();
+    this.options.store.interruptWait();
     await this.running;
     this.running = undefined;
     await this.producer?.disconnect();
@@ -88,7 +92,7 @@ export class OutboxRelay {
       try {
         if (!store.isLeader()) {
           if (!(await store.tryAcquireLeadership())) {
-            await sleep(this.standbyRetryMs);
+            await this.pause(this.standbyRetryMs);
             continue;
           }
           logger.log('outbox relay is the active relay');
@@ -109,8 +113,17 @@ export class OutboxRelay {
           attempt: this.consecutiveFailures,
           retryInMs: delay,
         });
-        await sleep(delay);
+        await this.pause(delay);
       }
+    }
+  }
+
+  // A pause that stop() cuts short, so stopping never waits out a backoff.
+  private async pause(ms: number): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: this.abort.signal });
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') throw error;
     }
   }
 

@@ -107,6 +107,10 @@ export class PostgresOutboxStore implements OutboxStore {
     });
   }
 
+  interruptWait(): void {
+    this.wake?.();
+  }
+
   async purgeSentBefore(cutoff: Date): Promise<number> {
     const result = await this.pool.query('DELETE FROM outbox_messages WHERE sent_at < $1', [
       cutoff,
