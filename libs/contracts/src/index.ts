@@ -1,4 +1,5 @@
 export * from './lib/topics';
+export * from './lib/dead-letter';
 export * from './lib/money';
 export * from './lib/envelope/message-envelope';
 export * from './lib/envelope/message-definition';

@@ -1,7 +1,11 @@
 export { type BackoffPolicy, backoffDelay } from './lib/backoff';
 export { type MessagingLogger, jsonLineLogger } from './lib/messaging-logger';
 export { TopicNames } from './lib/kafka/topic-names';
-export { type TopicSpec, provisionTopics } from './lib/kafka/topic-provisioner';
+export {
+  type TopicProvisioning,
+  type TopicSpec,
+  provisionTopics,
+} from './lib/kafka/topic-provisioner';
 export {
   CreateMessagingTables1764201600100,
   MESSAGING_MIGRATIONS,
@@ -16,18 +20,14 @@ export {
 export { TypeormOutboxWriter } from './lib/outbox/typeorm-outbox.writer';
 export { type Inbox, type InboxOutcome } from './lib/inbox/inbox';
 export { TypeormInbox } from './lib/inbox/typeorm-inbox';
-export { type MessageHandler, causedBy } from './lib/consumer/message-handler';
+export { type MessageHandler } from './lib/consumer/message-handler';
+export { causedBy } from './lib/consumer/caused-by';
 export { NonRetriableError } from './lib/consumer/non-retriable.error';
 export {
   ConsumerRunner,
   type ConsumerRunnerOptions,
   type MessageOutcome,
 } from './lib/consumer/consumer-runner';
-export {
-  DeadLetterHeaders,
-  type DeadLetterReason,
-  REPLAYED_FROM_HEADER,
-} from './lib/dead-letter/dead-letter-headers';
 export { DeadLetterPublisher } from './lib/dead-letter/dead-letter.publisher';
 export { DeadLetterQueue, type StoredDeadLetter } from './lib/dead-letter/dead-letter.queue';
 export { HandlesMessage } from './lib/nest/handles-message.decorator';

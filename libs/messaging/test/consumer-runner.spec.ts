@@ -1,4 +1,4 @@
-import { headersOf, Topics } from '@shop/contracts';
+import { createMessage, headersOf, OrderApprovedV1, Topics } from '@shop/contracts';
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Producer } from 'kafkajs';
 import { DeadLetterQueue, NonRetriableError, type TopicNames } from '../src';
@@ -35,6 +35,22 @@ describe('ConsumerRunner: inbox, retries and dead letters (real PostgreSQL and K
       topic: names.physical(Topics.catalogCommands),
       messages: [{ key, value, headers }],
     });
+
+  const committedOffsets = async (names: TopicNames): Promise<string[]> => {
+    const admin = bed.kafka.client.admin();
+    await admin.connect();
+    try {
+      const [topic] = await admin.fetchOffsets({
+        groupId: `${names.prefix}catalog`,
+        topics: [names.physical(Topics.catalogCommands)],
+      });
+      return (topic?.partitions ?? [])
+        .filter(({ offset }) => offset !== '-1')
+        .map(({ offset }) => offset);
+    } finally {
+      await admin.disconnect();
+    }
+  };
 
   it('applies a message delivered twice only once', async () => {
     const names = await bed.topicsForCase();
@@ -98,16 +114,16 @@ describe('ConsumerRunner: inbox, retries and dead letters (real PostgreSQL and K
     expect(letters[1]?.error).toMatch(/items/);
   });
 
-  it('retries a transient failure with backoff and applies the message once', async () => {
+  it('retries a failing handler with growing backoff and applies the message once', async () => {
     const names = await bed.topicsForCase();
     const orderId = randomUUID();
     await send(names, orderId, rawValue(reserveStock(orderId, 5).envelope));
-    let calls = 0;
+    const calls: number[] = [];
     const consumer = bed.consumer(names, async (message, manager) => {
-      calls += 1;
+      calls.push(Date.now());
       await applyReservation(message, manager);
       // The effect above rolls back with the failed attempt.
-      if (calls < 3) throw new Error('database briefly unavailable');
+      if (calls.length < 3) throw new Error('database briefly unavailable');
     });
 
     await consumer.start();
@@ -118,7 +134,10 @@ describe('ConsumerRunner: inbox, retries and dead letters (real PostgreSQL and K
     await consumer.stop();
 
     expect(outcomes).toEqual(['processed']);
-    expect(calls).toBe(3);
+    expect(calls).toHaveLength(3);
+    // Backoff of 20 ms, then 40 ms, each at least half of it (jitter).
+    expect((calls[1] ?? 0) - (calls[0] ?? 0)).toBeGreaterThanOrEqual(10);
+    expect((calls[2] ?? 0) - (calls[1] ?? 0)).toBeGreaterThanOrEqual(20);
     expect(await bed.appliedQuantities(orderId)).toEqual([5]);
   });
 
@@ -199,19 +218,79 @@ describe('ConsumerRunner: inbox, retries and dead letters (real PostgreSQL and K
 
     await consumer.start();
     await handlerStarted;
+    const whileHandling = await committedOffsets(names);
     await consumer.stop();
-    const admin = bed.kafka.client.admin();
-    await admin.connect();
-    const [committed] = await admin.fetchOffsets({
-      groupId: `${names.prefix}catalog`,
-      topics: [names.physical(Topics.catalogCommands)],
-    });
-    await admin.disconnect();
 
+    expect(whileHandling).toEqual([]);
     expect(await bed.appliedQuantities(orderId)).toEqual([4]);
-    const partitionsWithOffsets = committed?.partitions.filter(
-      (partition) => partition.offset !== '-1',
+    expect(await committedOffsets(names)).toEqual(['1']);
+  });
+
+  it('leaves a message it is retrying to the next owner when stopped: not dead-lettered, not committed', async () => {
+    const names = await bed.topicsForCase();
+    const orderId = randomUUID();
+    await send(names, orderId, rawValue(reserveStock(orderId, 2).envelope));
+    let failures = 0;
+    const failing = bed.consumer(
+      names,
+      async () => {
+        failures += 1;
+        throw new Error('database failing over');
+      },
+      { maxAttempts: 1_000, backoff: { initialDelayMs: 200, maxDelayMs: 200 } },
     );
-    expect(partitionsWithOffsets?.map((partition) => partition.offset)).toEqual(['1']);
+    await failing.start();
+    await eventually(
+      () => failures,
+      (count) => count >= 2,
+    );
+    await failing.stop();
+    const letters = await new DeadLetterQueue(bed.kafka.client, names).list(Topics.catalogCommands);
+    const committedAfterStop = await committedOffsets(names);
+
+    const recovered = bed.consumer(names, applyReservation);
+    await recovered.start();
+    await eventually(
+      () => recovered.outcomes,
+      (seen) => seen.length >= 1,
+    );
+    await recovered.stop();
+
+    expect(failing.outcomes).toEqual([]);
+    expect(letters).toEqual([]);
+    expect(committedAfterStop).toEqual([]);
+    expect(recovered.outcomes).toEqual(['processed']);
+    expect(await bed.appliedQuantities(orderId)).toEqual([2]);
+  });
+
+  it('skips an event it has no handler for, but dead-letters a command without one', async () => {
+    const names = await bed.topicsForCase();
+    const orderId = randomUUID();
+    const approved = createMessage(
+      OrderApprovedV1,
+      { orderId, customerId: randomUUID() },
+      { source: 'order', correlationId: orderId },
+    ).envelope;
+    await producer.send({
+      topic: names.physical(Topics.orderEvents),
+      messages: [{ key: orderId, value: rawValue(approved) }],
+    });
+    await send(names, orderId, rawValue(reserveStock(orderId).envelope));
+    const consumer = bed.consumer(names, applyReservation, {
+      withoutHandlers: true,
+      topics: [Topics.orderEvents, Topics.catalogCommands],
+    });
+
+    await consumer.start();
+    await eventually(
+      () => consumer.outcomes,
+      (seen) => seen.length >= 2,
+    );
+    await consumer.stop();
+    const letters = await new DeadLetterQueue(bed.kafka.client, names).list(Topics.catalogCommands);
+
+    expect([...consumer.outcomes].sort()).toEqual(['dead-lettered', 'ignored']);
+    expect(letters.map(({ reason }) => reason)).toEqual(['no-handler']);
+    expect(await bed.appliedQuantities(orderId)).toEqual([]);
   });
 });

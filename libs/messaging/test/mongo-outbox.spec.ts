@@ -11,7 +11,7 @@ import {
   provisionTopics,
   TopicNames,
 } from '../src';
-import { eventually, quietLogger } from './support/messaging-test-bed';
+import { eventually, testLogger } from './support/messaging-test-bed';
 
 describe(`Mongo outbox (real ${process.env['MONGODB_SERVER']} and Kafka)`, () => {
   const kafka = new TestKafkaNamespace('mongo-outbox');
@@ -80,7 +80,7 @@ describe(`Mongo outbox (real ${process.env['MONGODB_SERVER']} and Kafka)`, () =>
     const relay = new OutboxRelay({
       kafka: kafka.client,
       topics: names,
-      logger: quietLogger,
+      logger: testLogger,
       // Far longer than the test waits: only the writer's wake-up can publish in time.
       pollIntervalMs: 60_000,
       store: new MongoOutboxStore(db, { relayName: `catalog-${randomUUID()}`, writer }),
@@ -131,5 +131,18 @@ describe(`Mongo outbox (real ${process.env['MONGODB_SERVER']} and Kafka)`, () =>
     const secondAfterRelease = await second.tryAcquireLeadership();
 
     expect([firstWins, secondWhileHeld, secondAfterRelease]).toEqual([true, false, true]);
+  });
+
+  it('lets a standby take an expired lease: a crashed relay never blocks the outbox', async () => {
+    const relayName = `catalog-${randomUUID()}`;
+    const crashed = new MongoOutboxStore(db, { relayName, leaseMs: 300 });
+    const standby = new MongoOutboxStore(db, { relayName, leaseMs: 300 });
+
+    const crashedWins = await crashed.tryAcquireLeadership();
+    const standbyWhileLive = await standby.tryAcquireLeadership();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const standbyAfterExpiry = await standby.tryAcquireLeadership();
+
+    expect([crashedWins, standbyWhileLive, standbyAfterExpiry]).toEqual([true, false, true]);
   });
 });

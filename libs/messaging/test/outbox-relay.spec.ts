@@ -13,7 +13,7 @@ import {
   applyReservation,
   eventually,
   MessagingTestBed,
-  quietLogger,
+  testLogger,
   reserveStock,
 } from './support/messaging-test-bed';
 
@@ -30,14 +30,14 @@ describe('OutboxRelay: transactional outbox to Kafka (real PostgreSQL and Kafka)
     const started = new OutboxRelay({
       kafka,
       topics: names,
-      logger: quietLogger,
+      logger: testLogger,
       pollIntervalMs: 200,
       standbyRetryMs: 200,
       backoff: { initialDelayMs: 100, maxDelayMs: 1_000 },
       store: new PostgresOutboxStore({
         connectionString: bed.database.url,
         relayName,
-        logger: quietLogger,
+        logger: testLogger,
       }),
     });
     relays.push(started);
@@ -80,11 +80,17 @@ describe('OutboxRelay: transactional outbox to Kafka (real PostgreSQL and Kafka)
       (seen) => seen.length >= 1,
     );
     await restarted.stop();
-    relay(names); // a second restart finds nothing left to send
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    relay(names); // a second restart: the message must not leave again
+    // Sent in sequence order: a repeat of the first message would arrive before this one.
+    const sentinel = randomUUID();
+    await commit(reserveStock(sentinel, 1));
+    await eventually(
+      async () => bed.appliedQuantities(sentinel),
+      (applied) => applied.length === 1,
+    );
     await consumer.stop();
 
-    expect(consumer.outcomes).toEqual(['processed']);
+    expect(consumer.outcomes).toEqual(['processed', 'processed']);
     expect(await bed.appliedQuantities(orderId)).toEqual([2]);
     expect(await unsentCount()).toBe(0);
   });

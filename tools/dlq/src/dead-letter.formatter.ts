@@ -1,5 +1,6 @@
 import { MessageHeaders } from '@shop/contracts';
-import { DeadLetterHeaders, type StoredDeadLetter } from '@shop/messaging';
+import { DeadLetterHeaders } from '@shop/contracts';
+import { type StoredDeadLetter } from '@shop/messaging';
 
 /** A dead letter with the (physical) dead-letter topic it was read from. */
 export interface LocatedLetter {

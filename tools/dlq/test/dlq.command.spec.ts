@@ -1,5 +1,6 @@
 import { dlqTopicOf, ReserveStockV1, Topics, VoidPaymentV1 } from '@shop/contracts';
-import { REPLAYED_FROM_HEADER, TopicNames } from '@shop/messaging';
+import { REPLAYED_FROM_HEADER } from '@shop/contracts';
+import { TopicNames } from '@shop/messaging';
 import { randomUUID } from 'node:crypto';
 import { DlqTestBed, messageOf } from './support/dlq-test-bed';
 

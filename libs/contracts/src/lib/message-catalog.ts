@@ -15,8 +15,18 @@ const isDefinition = (value: unknown): value is MessageDefinition =>
   'schema' in value &&
   'key' in value;
 
+function byType(definitions: MessageDefinition[]): Map<string, MessageDefinition> {
+  const catalog = new Map<string, MessageDefinition>();
+  for (const definition of definitions) {
+    if (catalog.has(definition.type))
+      throw new Error(`message type ${definition.type} is defined twice`);
+    catalog.set(definition.type, definition);
+  }
+  return catalog;
+}
+
 /** Every message of the system, by type. */
-export const MESSAGE_CATALOG: ReadonlyMap<string, MessageDefinition> = new Map(
+export const MESSAGE_CATALOG: ReadonlyMap<string, MessageDefinition> = byType(
   [
     stockCommands,
     stockReplies,
@@ -26,9 +36,7 @@ export const MESSAGE_CATALOG: ReadonlyMap<string, MessageDefinition> = new Map(
     paymentEvents,
     orderEvents,
     userEvents,
-  ]
-    .flatMap((module) => Object.values(module).filter(isDefinition))
-    .map((definition) => [definition.type, definition as MessageDefinition]),
+  ].flatMap((module) => Object.values(module).filter(isDefinition)),
 );
 
 export function findMessageDefinition(type: string): MessageDefinition | undefined {

@@ -3,7 +3,10 @@ export interface BackoffPolicy {
   maxDelayMs: number;
 }
 
-/** Exponential backoff with full jitter: attempt 1 waits up to initialDelayMs. */
+/**
+ * Exponential backoff with equal jitter: attempt n waits between half and all
+ * of min(maxDelayMs, initialDelayMs * 2^(n-1)), so replicas do not retry in step.
+ */
 export function backoffDelay(policy: BackoffPolicy, attempt: number): number {
   const ceiling = Math.min(
     policy.maxDelayMs,

@@ -33,7 +33,7 @@ class CreateAppliedReservations1764201600200 implements MigrationInterface {
   }
 }
 
-export const quietLogger = jsonLineLogger('messaging-test');
+export const testLogger = jsonLineLogger('messaging-test');
 
 /** Real PostgreSQL (with the messaging tables) and Kafka, for one test file. */
 export class MessagingTestBed {
@@ -70,6 +70,7 @@ export class MessagingTestBed {
     try {
       await provisionTopics(admin, names, [
         { name: Topics.catalogCommands, partitions: 3, replicationFactor: 1 },
+        { name: Topics.orderEvents, partitions: 3, replicationFactor: 1 },
       ]);
     } finally {
       await admin.disconnect();
@@ -80,18 +81,25 @@ export class MessagingTestBed {
   consumer(
     names: TopicNames,
     handler: MessageHandler<EntityManager>,
-    options: { groupId?: string; maxAttempts?: number } = {},
+    options: {
+      groupId?: string;
+      maxAttempts?: number;
+      backoff?: { initialDelayMs: number; maxDelayMs: number };
+      topics?: string[];
+      /** A consumer that handles no type at all. */
+      withoutHandlers?: boolean;
+    } = {},
   ): ConsumerRunner<EntityManager> & { outcomes: MessageOutcome[] } {
     const runner = new ConsumerRunner<EntityManager>({
       kafka: this.kafka.client,
       groupId: options.groupId ?? `${names.prefix}catalog`,
-      topics: [Topics.catalogCommands],
+      topics: options.topics ?? [Topics.catalogCommands],
       topicNames: names,
-      handlers: new Map([[ReserveStockV1.type, handler]]),
+      handlers: new Map(options.withoutHandlers ? [] : [[ReserveStockV1.type, handler]]),
       inbox: new TypeormInbox(this.dataSource),
-      logger: quietLogger,
+      logger: testLogger,
       maxAttempts: options.maxAttempts ?? 3,
-      backoff: { initialDelayMs: 20, maxDelayMs: 100 },
+      backoff: options.backoff ?? { initialDelayMs: 20, maxDelayMs: 100 },
     });
     const outcomes: MessageOutcome[] = [];
     runner.onOutcome((outcome) => outcomes.push(outcome));
@@ -126,6 +134,7 @@ export function reserveStock(orderId: string, quantity = 1): OutgoingMessage {
 
 export const rawValue = (envelope: MessageEnvelope): string => JSON.stringify(envelope);
 
+/** Polls until `accept` holds; fails the test with the last value seen when it never does. */
 export async function eventually<T>(
   probe: () => Promise<T> | T,
   accept: (value: T) => boolean,
@@ -135,7 +144,11 @@ export async function eventually<T>(
   for (;;) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() > deadline) return value;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`,
+      );
+    }
     await sleep(100);
   }
 }

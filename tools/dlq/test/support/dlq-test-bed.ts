@@ -1,10 +1,11 @@
-import { createMessage, headersOf, type MessageDefinition, type Topic } from '@shop/contracts';
 import {
+  createMessage,
   type DeadLetterReason,
-  DeadLetterPublisher,
-  provisionTopics,
-  TopicNames,
-} from '@shop/messaging';
+  headersOf,
+  type MessageDefinition,
+  type Topic,
+} from '@shop/contracts';
+import { DeadLetterPublisher, provisionTopics, TopicNames } from '@shop/messaging';
 import { TestKafkaNamespace, uniqueName } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { type KafkaMessage, Partitioners, type Producer } from 'kafkajs';

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { type MessageDefinition } from '../envelope/message-definition';
 import { MessageHeaders, messageEnvelopeSchema } from '../envelope/message-envelope';
+import { DEAD_LETTER_REASONS, DeadLetterHeaders, REPLAYED_FROM_HEADER } from '../dead-letter';
 import { MESSAGE_CATALOG } from '../message-catalog';
 import { ALL_TOPICS, dlqTopicOf } from '../topics';
 
-/** Bump on any change of the contracts; the committed asyncapi.json records it. */
+/** The contracts' release, bumped by hand when they are released; the committed asyncapi.json records it. */
 export const CONTRACTS_VERSION = '1.0.0';
 
 type JsonSchema = Record<string, unknown>;
@@ -49,18 +50,22 @@ const dlqHeaders: JsonSchema = {
   type: 'object',
   description: "The original message's headers, plus why and where it failed.",
   properties: {
-    'dlq-reason': {
-      type: 'string',
-      description: 'unparseable, invalid-envelope, unknown-type, invalid-data, handler-failed',
-    },
-    'dlq-error': { type: 'string' },
-    'dlq-original-topic': { type: 'string' },
-    'dlq-original-partition': { type: 'string' },
-    'dlq-original-offset': { type: 'string' },
-    'dlq-consumer-group': { type: 'string' },
-    'dlq-attempts': { type: 'string' },
-    'dlq-failed-at': { type: 'string', format: 'date-time' },
+    [DeadLetterHeaders.reason]: { type: 'string', enum: [...DEAD_LETTER_REASONS] },
+    [DeadLetterHeaders.error]: { type: 'string' },
+    [DeadLetterHeaders.originalTopic]: { type: 'string' },
+    [DeadLetterHeaders.originalPartition]: { type: 'string' },
+    [DeadLetterHeaders.originalOffset]: { type: 'string' },
+    [DeadLetterHeaders.consumerGroup]: { type: 'string' },
+    [DeadLetterHeaders.attempts]: { type: 'string' },
+    [DeadLetterHeaders.failedAt]: { type: 'string', format: 'date-time' },
   },
+  required: [
+    DeadLetterHeaders.reason,
+    DeadLetterHeaders.error,
+    DeadLetterHeaders.originalTopic,
+    DeadLetterHeaders.originalPartition,
+    DeadLetterHeaders.originalOffset,
+  ],
 };
 
 function consumersOf(topic: string, definitions: MessageDefinition[]): string {
@@ -91,7 +96,9 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
     };
     channels[dlqTopicOf(topic)] = {
       address: dlqTopicOf(topic),
-      description: `Dead letters of ${topic}: the original key, value and headers, with dlq-* headers.`,
+      description:
+        `Dead letters of ${topic}: the original key, value and headers, with dlq-* headers. ` +
+        `A replay (tools/dlq) sends one back to ${topic} with the ${REPLAYED_FROM_HEADER} header.`,
       messages: { deadLetter: { $ref: '#/components/messages/DeadLetter' } },
     };
     const messageRefs = onTopic.map((definition) => ({

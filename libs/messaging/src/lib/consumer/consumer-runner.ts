@@ -9,7 +9,7 @@ import {
 } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BackoffPolicy, backoffDelay } from '../backoff';
-import { type DeadLetterReason } from '../dead-letter/dead-letter-headers';
+import { type DeadLetterReason } from '@shop/contracts';
 import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
 import { type Inbox } from '../inbox/inbox';
 import { type TopicNames } from '../kafka/topic-names';
@@ -23,26 +23,46 @@ export interface ConsumerRunnerOptions<TTransaction> {
   /** Logical topics (from the contracts). */
   topics: string[];
   topicNames: TopicNames;
-  /** By message type. A message of a type with no handler goes to the DLQ: nothing is dropped silently. */
+  /**
+   * By message type. A command or reply with no handler goes to the DLQ
+   * (nothing is dropped silently); an event with no handler is skipped, since
+   * subscribers of an events topic take only the types they care about.
+   */
   handlers: ReadonlyMap<string, MessageHandler<TTransaction>>;
   inbox: Inbox<TTransaction>;
   logger: MessagingLogger;
-  /** Attempts for a transient failure before the message is dead-lettered. */
+  /** Attempts of a failing handler before its message is dead-lettered. */
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   sessionTimeoutMs?: number;
 }
 
-export type MessageOutcome = 'processed' | 'duplicate' | 'dead-lettered';
+export type MessageOutcome = 'processed' | 'duplicate' | 'ignored' | 'dead-lettered';
+
+export interface ConsumerRunnerStatus {
+  running: boolean;
+  /** Set when kafkajs gave up (a crash it does not restart from): the service is not consuming. */
+  crashed: string | undefined;
+}
+
+/** The handler threw: counts toward maxAttempts. Anything else (the inbox's database) is retried until it recovers. */
+class HandlerFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause));
+  }
+}
+
+/** The partition was taken away (stop or rebalance): leave the message uncommitted for its next owner. */
+class PartitionReleased extends Error {}
 
 /**
  * Consumes with manual offsets: a message's offset is committed only after its
  * handler's transaction (effects + outgoing messages + inbox row) committed,
  * or after it was parked on the DLQ. Poison messages (unparseable, breaking
- * their contract, no handler, NonRetriableError) go to the DLQ at once;
- * transient failures are retried with backoff, then dead-lettered. Heartbeats
- * are sent between messages and between retries, so a slow batch does not get
- * the member evicted.
+ * their contract, no handler, NonRetriableError) go to the DLQ at once; a
+ * failing handler is retried with backoff, then dead-lettered; an outage of
+ * the inbox's own database is waited out, never dead-lettered. Heartbeats go
+ * out between messages and between retries, so a slow batch keeps its member.
  */
 export class ConsumerRunner<TTransaction> {
   private readonly consumer: Consumer;
@@ -51,6 +71,7 @@ export class ConsumerRunner<TTransaction> {
   private readonly maxAttempts: number;
   private readonly backoff: BackoffPolicy;
   private started = false;
+  private crashed: string | undefined;
   private readonly outcomeListeners: ((outcome: MessageOutcome, message: KafkaMessage) => void)[] =
     [];
 
@@ -62,13 +83,26 @@ export class ConsumerRunner<TTransaction> {
     });
     this.producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     this.deadLetters = new DeadLetterPublisher(this.producer, options.topicNames);
-    this.maxAttempts = options.maxAttempts ?? 5;
-    this.backoff = options.backoff ?? { initialDelayMs: 200, maxDelayMs: 5_000 };
+    this.maxAttempts = options.maxAttempts ?? 8;
+    // Sleeps stay well under the session timeout; heartbeats surround each one.
+    this.backoff = options.backoff ?? { initialDelayMs: 500, maxDelayMs: 10_000 };
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      this.crashed = payload.error.message;
+      options.logger.error('consumer crashed and will not restart', {
+        groupId: options.groupId,
+        error: payload.error.message,
+      });
+    });
   }
 
   /** For metrics and tests: called after each message is settled. */
   onOutcome(listener: (outcome: MessageOutcome, message: KafkaMessage) => void): void {
     this.outcomeListeners.push(listener);
+  }
+
+  status(): ConsumerRunnerStatus {
+    return { running: this.started && !this.crashed, crashed: this.crashed };
   }
 
   async start(): Promise<void> {
@@ -87,26 +121,31 @@ export class ConsumerRunner<TTransaction> {
     });
   }
 
-  /** Waits for the message in hand to settle, then leaves the group. */
+  /** Waits for the message in hand to settle (or be released), then leaves the group. */
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await this.consumer.disconnect();
-    await this.producer.disconnect();
+    try {
+      await this.consumer.disconnect();
+    } finally {
+      await this.producer.disconnect();
+    }
   }
 
-  private async consumeBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    commitOffsetsIfNecessary,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } =
+      payload;
     const topic = this.options.topicNames.logical(batch.topic);
+    const owned = (): boolean => isRunning() && !isStale();
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
-      const outcome = await this.settle(topic, batch.partition, message, heartbeat);
+      if (!owned()) return;
+      let outcome: MessageOutcome;
+      try {
+        outcome = await this.settle(topic, batch.partition, message, heartbeat, owned);
+      } catch (error) {
+        if (error instanceof PartitionReleased) return;
+        throw error;
+      }
       resolveOffset(message.offset);
       // Not consumer.commitOffsets(): kafkajs skips that silently once stop() began,
       // which would leave the message in hand uncommitted on every graceful shutdown.
@@ -130,6 +169,7 @@ export class ConsumerRunner<TTransaction> {
     partition: number,
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
+    owned: () => boolean,
   ): Promise<MessageOutcome> {
     const { logger, groupId } = this.options;
     const deadLetter = async (reason: DeadLetterReason, error: string, attempts: number) => {
@@ -162,29 +202,46 @@ export class ConsumerRunner<TTransaction> {
     }
     const handler = this.options.handlers.get(parsed.envelope.type);
     if (!handler) {
+      if (parsed.definition.kind === 'event') return 'ignored';
       return deadLetter('no-handler', `${groupId} has no handler for ${parsed.envelope.type}`, 0);
     }
+    let handlerFailures = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.options.inbox.process(groupId, parsed.envelope, (transaction) =>
-          handler(parsed, transaction),
-        );
+        return await this.options.inbox.process(groupId, parsed.envelope, async (transaction) => {
+          try {
+            await handler(parsed, transaction);
+          } catch (error) {
+            throw new HandlerFailure(error);
+          }
+        });
       } catch (error) {
-        const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        if (error instanceof NonRetriableError || error instanceof ContractViolationError) {
+        const cause = error instanceof HandlerFailure ? error.cause : error;
+        const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+        if (cause instanceof NonRetriableError || cause instanceof ContractViolationError) {
           return deadLetter('non-retriable', text, attempt);
         }
-        if (attempt >= this.maxAttempts) return deadLetter('handler-failed', text, attempt);
+        if (error instanceof HandlerFailure) {
+          handlerFailures += 1;
+          if (handlerFailures >= this.maxAttempts)
+            return deadLetter('handler-failed', text, handlerFailures);
+        }
         const delay = backoffDelay(this.backoff, attempt);
-        logger.warn('handler failed; retrying', {
-          type: parsed.envelope.type,
-          messageId: parsed.envelope.id,
-          attempt,
-          retryInMs: delay,
-          error: text,
-        });
+        logger.warn(
+          error instanceof HandlerFailure
+            ? 'handler failed; retrying'
+            : 'inbox unavailable; retrying',
+          {
+            type: parsed.envelope.type,
+            messageId: parsed.envelope.id,
+            attempt,
+            retryInMs: delay,
+            error: text,
+          },
+        );
         await heartbeat();
         await sleep(delay);
+        if (!owned()) throw new PartitionReleased();
         await heartbeat();
       }
     }

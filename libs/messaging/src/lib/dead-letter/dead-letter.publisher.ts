@@ -1,6 +1,6 @@
 import { type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { type TopicNames } from '../kafka/topic-names';
-import { DeadLetterHeaders, type DeadLetterReason } from './dead-letter-headers';
+import { DeadLetterHeaders, type DeadLetterReason } from '@shop/contracts';
 
 export interface DeadLetter {
   /** The logical topic the message came from. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type IHeaders, type Kafka, Partitioners } from 'kafkajs';
+import { type IHeaders, type Kafka, type KafkaMessage, Partitioners } from 'kafkajs';
 import { type TopicNames } from '../kafka/topic-names';
-import { DeadLetterHeaders, REPLAYED_FROM_HEADER } from './dead-letter-headers';
+import { DeadLetterHeaders, REPLAYED_FROM_HEADER } from '@shop/contracts';
 
 export interface StoredDeadLetter {
   partition: number;
@@ -22,6 +22,30 @@ export interface StoredDeadLetter {
 const text = (value: IHeaders[string]): string =>
   value === undefined ? '' : Array.isArray(value) ? value.map(String).join(',') : String(value);
 
+function toStoredDeadLetter(
+  partition: number,
+  offset: string,
+  message: KafkaMessage,
+): StoredDeadLetter {
+  const headers = Object.fromEntries(
+    Object.entries(message.headers ?? {}).map(([name, value]) => [name, text(value)]),
+  );
+  return {
+    partition,
+    offset,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    reason: headers[DeadLetterHeaders.reason] ?? '',
+    error: headers[DeadLetterHeaders.error] ?? '',
+    originalTopic: headers[DeadLetterHeaders.originalTopic] ?? '',
+    originalPartition: Number(headers[DeadLetterHeaders.originalPartition]),
+    originalOffset: headers[DeadLetterHeaders.originalOffset] ?? '',
+    attempts: Number(headers[DeadLetterHeaders.attempts] ?? 0),
+    failedAt: headers[DeadLetterHeaders.failedAt] ?? '',
+    headers,
+  };
+}
+
 /**
  * Reads and replays a topic's dead letters (`<topic>.dlq`): what the `dlq`
  * command line shows and does. Reading never commits offsets; a replay sends
@@ -34,22 +58,20 @@ export class DeadLetterQueue {
     private readonly topics: TopicNames,
   ) {}
 
-  async list(logicalTopic: string): Promise<StoredDeadLetter[]> {
+  async list(logicalTopic: string, timeoutMs = 30_000): Promise<StoredDeadLetter[]> {
     const dlq = this.topics.deadLetterOf(logicalTopic);
     const admin = this.kafka.admin();
     await admin.connect();
-    let ends: { partition: number; high: string }[];
+    let offsets: { partition: number; low: string; high: string }[];
     try {
-      ends = (await admin.fetchTopicOffsets(dlq)).map(({ partition, high }) => ({
-        partition,
-        high,
-      }));
+      offsets = await admin.fetchTopicOffsets(dlq);
     } finally {
       await admin.disconnect();
     }
+    // Only partitions that still hold letters (retention may have emptied some: low == high).
     const pending = new Map(
-      ends
-        .filter(({ high }) => high !== '0')
+      offsets
+        .filter(({ low, high }) => BigInt(low) < BigInt(high))
         .map(({ partition, high }) => [partition, BigInt(high)]),
     );
     if (pending.size === 0) return [];
@@ -58,32 +80,22 @@ export class DeadLetterQueue {
     // A throw-away group that never commits: reading leaves no trace.
     const consumer = this.kafka.consumer({ groupId: `dlq-reader-${randomUUID()}` });
     await consumer.connect();
+    let timer: NodeJS.Timeout | undefined;
     try {
       await consumer.subscribe({ topic: dlq, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`reading ${dlq} did not reach its end within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
         consumer
           .run({
             autoCommit: false,
             eachMessage: async ({ partition, message }) => {
               const end = pending.get(partition);
               if (end === undefined || BigInt(message.offset) >= end) return;
-              const headers = Object.fromEntries(
-                Object.entries(message.headers ?? {}).map(([name, value]) => [name, text(value)]),
-              );
-              letters.push({
-                partition,
-                offset: message.offset,
-                key: message.key?.toString() ?? null,
-                value: message.value?.toString() ?? null,
-                reason: headers[DeadLetterHeaders.reason] ?? '',
-                error: headers[DeadLetterHeaders.error] ?? '',
-                originalTopic: headers[DeadLetterHeaders.originalTopic] ?? '',
-                originalPartition: Number(headers[DeadLetterHeaders.originalPartition]),
-                originalOffset: headers[DeadLetterHeaders.originalOffset] ?? '',
-                attempts: Number(headers[DeadLetterHeaders.attempts] ?? 0),
-                failedAt: headers[DeadLetterHeaders.failedAt] ?? '',
-                headers,
-              });
+              letters.push(toStoredDeadLetter(partition, message.offset, message));
               if (BigInt(message.offset) + 1n >= end) pending.delete(partition);
               if (pending.size === 0) resolve();
             },
@@ -91,6 +103,7 @@ export class DeadLetterQueue {
           .catch(reject);
       });
     } finally {
+      clearTimeout(timer);
       await consumer.disconnect();
     }
     return letters.sort(

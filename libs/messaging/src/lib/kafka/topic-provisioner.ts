@@ -9,16 +9,23 @@ export interface TopicSpec {
   replicationFactor: number;
 }
 
+export interface TopicProvisioning {
+  created: string[];
+  /** Existing topics whose partition count differs from the spec: left alone, for an operator. */
+  mismatched: { topic: string; partitions: number; wanted: number }[];
+}
+
 /**
- * Creates the topics (and their `.dlq`) that do not exist yet; grows the
- * partitions of those that have fewer than asked. Never shrinks: Kafka cannot,
- * and key-to-partition mapping would change.
+ * Creates the topics (and their `.dlq`) that do not exist yet. Never changes
+ * an existing topic: adding partitions remaps keys to partitions, which would
+ * break per-aggregate order for messages in flight; that is an operator's
+ * planned change, so a mismatch is only reported.
  */
 export async function provisionTopics(
   admin: Admin,
   names: TopicNames,
   specs: TopicSpec[],
-): Promise<string[]> {
+): Promise<TopicProvisioning> {
   const wanted = specs.flatMap((spec) => [
     { ...spec, topic: names.physical(spec.name) },
     { ...spec, topic: names.physical(dlqTopicOf(spec.name)) },
@@ -36,19 +43,15 @@ export async function provisionTopics(
     });
   }
   const present = wanted.filter((spec) => existing.has(spec.topic));
+  const mismatched: TopicProvisioning['mismatched'] = [];
   if (present.length > 0) {
     const metadata = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.topic) });
-    const grow = present
-      .map((spec) => ({
-        spec,
-        current: metadata.topics.find((topic) => topic.name === spec.topic)?.partitions.length ?? 0,
-      }))
-      .filter(({ spec, current }) => current < spec.partitions);
-    if (grow.length > 0) {
-      await admin.createPartitions({
-        topicPartitions: grow.map(({ spec }) => ({ topic: spec.topic, count: spec.partitions })),
-      });
+    for (const spec of present) {
+      const partitions =
+        metadata.topics.find((topic) => topic.name === spec.topic)?.partitions.length ?? 0;
+      if (partitions !== spec.partitions)
+        mismatched.push({ topic: spec.topic, partitions, wanted: spec.partitions });
     }
   }
-  return missing.map((spec) => spec.topic);
+  return { created: missing.map((spec) => spec.topic), mismatched };
 }

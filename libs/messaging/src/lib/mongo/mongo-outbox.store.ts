@@ -21,7 +21,7 @@ interface LeaseDocument {
  * conditional update is atomic; FerretDB v1 applies updates outside the
  * database, so two relays racing for an expired lease may both win briefly:
  * consumers' inboxes absorb the duplicates (see README). Messages are read in
- * `_id` order: UUIDv7 ids sort by time.
+ * the order they were first written (`createdAt`, then `_id`).
  */
 export class MongoOutboxStore implements OutboxStore {
   private readonly owner = randomUUID();
@@ -40,7 +40,7 @@ export class MongoOutboxStore implements OutboxStore {
   }
 
   static async ensureIndexes(db: Db): Promise<void> {
-    await db.collection(OUTBOX_COLLECTION).createIndex({ sentAt: 1, _id: 1 });
+    await db.collection(OUTBOX_COLLECTION).createIndex({ sentAt: 1, createdAt: 1, _id: 1 });
   }
 
   private get leaseMs(): number {
@@ -74,11 +74,16 @@ export class MongoOutboxStore implements OutboxStore {
     }
   }
 
+  async holdLeadership(): Promise<boolean> {
+    return this.isLeader() || this.tryAcquireLeadership();
+  }
+
   async fetchUnsent(limit: number): Promise<OutboxRecord[]> {
     const documents = await this.db
       .collection<MongoOutboxDocument>(OUTBOX_COLLECTION)
       .find({ sentAt: null })
-      .sort({ _id: 1 })
+      // First written, first sent: a deterministic id says nothing about when it was written.
+      .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
       .toArray();
     return documents.map((document) => ({

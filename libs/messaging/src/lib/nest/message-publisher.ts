@@ -6,7 +6,7 @@ import {
   type MessageEnvelope,
 } from '@shop/contracts';
 import { type EntityManager } from 'typeorm';
-import { causedBy } from '../consumer/message-handler';
+import { causedBy } from '../consumer/caused-by';
 import { TypeormOutboxWriter } from '../outbox/typeorm-outbox.writer';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-module-options';
 

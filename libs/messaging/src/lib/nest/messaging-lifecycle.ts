@@ -50,8 +50,17 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       const admin = kafka.admin();
       await admin.connect();
       try {
-        const created = await provisionTopics(admin, topics, options.provisionTopics);
+        const { created, mismatched } = await provisionTopics(
+          admin,
+          topics,
+          options.provisionTopics,
+        );
         if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
+        for (const { topic, partitions, wanted } of mismatched) {
+          this.logger.warn(
+            `topic ${topic} has ${partitions} partitions, configured ${wanted}: left unchanged`,
+          );
+        }
       } finally {
         await admin.disconnect();
       }

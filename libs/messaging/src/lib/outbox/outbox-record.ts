@@ -14,6 +14,11 @@ export interface OutboxRecord {
 export interface OutboxStore {
   /** Tries to become the one active relay; true while this instance holds it. */
   tryAcquireLeadership(): Promise<boolean>;
+  /**
+   * Called before every batch: confirms a held leadership is still alive (or
+   * renews it), else tries to acquire it. False: stand by.
+   */
+  holdLeadership(): Promise<boolean>;
   isLeader(): boolean;
   fetchUnsent(limit: number): Promise<OutboxRecord[]>;
   markSent(ids: string[]): Promise<void>;

@@ -73,9 +73,13 @@ export class OutboxRelay {
     this.options.store.interruptWait();
     await this.running;
     this.running = undefined;
-    await this.producer?.disconnect();
-    this.producer = undefined;
-    await this.options.store.close();
+    try {
+      await this.producer?.disconnect();
+    } finally {
+      this.producer = undefined;
+      // Always: closing the store releases leadership for a standby.
+      await this.options.store.close();
+    }
   }
 
   status(): OutboxRelayStatus {
@@ -90,13 +94,12 @@ export class OutboxRelay {
     const { store, logger } = this.options;
     while (!this.stopping) {
       try {
-        if (!store.isLeader()) {
-          if (!(await store.tryAcquireLeadership())) {
-            await this.pause(this.standbyRetryMs);
-            continue;
-          }
-          logger.log('outbox relay is the active relay');
+        const wasLeader = store.isLeader();
+        if (!(await store.holdLeadership())) {
+          await this.pause(this.standbyRetryMs);
+          continue;
         }
+        if (!wasLeader) logger.log('outbox relay is the active relay');
         const batch = await store.fetchUnsent(this.batchSize);
         if (batch.length === 0) {
           await this.purgeNowAndThen();

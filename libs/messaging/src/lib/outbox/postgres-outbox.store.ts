@@ -27,6 +27,7 @@ export class PostgresOutboxStore implements OutboxStore {
   private session: Client | undefined;
   private leader = false;
   private closed = false;
+  private loseSession: ((why: string) => void) | undefined;
   private notified = false;
   private wake: (() => void) | undefined;
 
@@ -55,8 +56,19 @@ export class PostgresOutboxStore implements OutboxStore {
       [`outbox-relay:${this.options.relayName}`],
     );
     this.leader = result.rows[0]?.acquired === true;
-    if (this.leader) await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
     return this.leader;
+  }
+
+  async holdLeadership(): Promise<boolean> {
+    if (!this.leader) return this.tryAcquireLeadership();
+    // A half-open connection never reports `end`: prove the session (and its lock) alive.
+    const session = this.session;
+    try {
+      await session?.query('SELECT 1');
+    } catch (error) {
+      this.loseSession?.((error as Error).message);
+    }
+    return this.leader && this.session === session;
   }
 
   async fetchUnsent(limit: number): Promise<OutboxRecord[]> {
@@ -132,14 +144,26 @@ export class PostgresOutboxStore implements OutboxStore {
 
   private async openSession(): Promise<Client> {
     if (this.session) return this.session;
-    const session = new Client({ connectionString: this.options.connectionString });
+    const session = new Client({
+      connectionString: this.options.connectionString,
+      keepAlive: true,
+      // The server, too, must notice a vanished relay soon and release its lock
+      // (otherwise the OS keepalive: about two hours without a standby taking over).
+      options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+    });
     const lose = (why: string): void => {
       if (this.session !== session) return;
       this.session = undefined;
       if (this.leader) this.options.logger.warn('outbox relay lost leadership', { reason: why });
       this.leader = false;
       this.wake?.();
+      session.end().catch((error: Error) =>
+        this.options.logger.warn('outbox relay could not close its failed session', {
+          error: error.message,
+        }),
+      );
     };
+    this.loseSession = lose;
     session.on('error', (error) => lose(error.message));
     session.on('end', () => lose('session ended'));
     session.on('notification', () => {
@@ -147,6 +171,8 @@ export class PostgresOutboxStore implements OutboxStore {
       this.wake?.();
     });
     await session.connect();
+    // Listening as a standby is harmless, and a leader is never without its wake-up.
+    await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.session = session;
     return session;
   }

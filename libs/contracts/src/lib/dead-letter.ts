@@ -1,3 +1,4 @@
+// The dead-letter format is a contract too: tools and other teams read it.
 /** Headers a dead letter carries besides the original message's own. */
 export const DeadLetterHeaders = {
   reason: 'dlq-reason',
@@ -11,14 +12,17 @@ export const DeadLetterHeaders = {
 } as const;
 
 /** Why a message was dead-lettered: a contract violation, no handler, or a handler that kept failing. */
-export type DeadLetterReason =
-  | 'unparseable'
-  | 'invalid-envelope'
-  | 'unknown-type'
-  | 'invalid-data'
-  | 'no-handler'
-  | 'non-retriable'
-  | 'handler-failed';
+export const DEAD_LETTER_REASONS = [
+  'unparseable',
+  'invalid-envelope',
+  'unknown-type',
+  'invalid-data',
+  'no-handler',
+  'non-retriable',
+  'handler-failed',
+] as const;
+
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 /** The header a replayed message carries: where in the DLQ it came from. */
 export const REPLAYED_FROM_HEADER = 'dlq-replayed-from';
