@@ -4,3 +4,4 @@ export { TestPostgresDatabase } from './lib/test-postgres-database';
 export { type TestInfraSettings, testInfraSettings } from './lib/test-infra-settings';
 export { uniqueName } from './lib/unique-name';
 export { DisposableKafkaBroker } from './lib/disposable-kafka-broker';
+export { TestTokenIssuer, type TestTokenClaims } from './lib/test-token-issuer';

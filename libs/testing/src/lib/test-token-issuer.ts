@@ -1,0 +1,115 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
+
+interface SigningKey {
+  kid: string;
+  privateKey: KeyLike;
+  publicJwk: JWK;
+}
+
+export interface TestTokenClaims {
+  sub: string;
+  roles?: string[];
+  /** e.g. '15m'; a negative age ('-1m') issues an expired token. */
+  expiresIn?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+async function newSigningKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = randomUUID();
+  return {
+    kid,
+    privateKey,
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+  };
+}
+
+/**
+ * Plays the user service's token side in tests: an RS256 key pair, a real
+ * HTTP JWKS endpoint on loopback, and tokens with the claims a test asks for.
+ */
+export class TestTokenIssuer {
+  /** How many times the JWKS was fetched: caching and rotation are observable. */
+  jwksRequests = 0;
+  private keys: SigningKey[];
+
+  private constructor(
+    private readonly server: Server,
+    first: SigningKey,
+    readonly issuer: string,
+    readonly audience: string,
+  ) {
+    this.keys = [first];
+  }
+
+  static async start(
+    options: { issuer?: string; audience?: string } = {},
+  ): Promise<TestTokenIssuer> {
+    const key = await newSigningKey();
+    let issuer: TestTokenIssuer | undefined;
+    const server = createServer((request, response) => {
+      if (request.url !== '/.well-known/jwks.json' || !issuer) {
+        response.writeHead(404).end();
+        return;
+      }
+      issuer.jwksRequests += 1;
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: issuer.keys.map((k) => k.publicJwk) }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    issuer = new TestTokenIssuer(
+      server,
+      key,
+      options.issuer ?? 'https://user.shop.test',
+      options.audience ?? 'shop',
+    );
+    return issuer;
+  }
+
+  get jwksUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  }
+
+  /** A token signed with the current key. */
+  async issue(claims: TestTokenClaims): Promise<string> {
+    const key = this.keys[this.keys.length - 1] as SigningKey;
+    return new SignJWT({ roles: claims.roles ?? ['customer'] })
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setIssuer(claims.issuer ?? this.issuer)
+      .setAudience(claims.audience ?? this.audience)
+      .setIssuedAt()
+      .setExpirationTime(claims.expiresIn ?? '15m')
+      .sign(key.privateKey);
+  }
+
+  /** A token with the current key id, signed by a key the JWKS does not hold (a forgery). */
+  async forge(claims: TestTokenClaims): Promise<string> {
+    const impostor = await newSigningKey();
+    const kid = (this.keys[this.keys.length - 1] as SigningKey).kid;
+    return new SignJWT({ roles: claims.roles ?? ['admin'] })
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .setSubject(claims.sub)
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .sign(impostor.privateKey);
+  }
+
+  /** Starts signing with a new key; the JWKS serves both, as during a real rotation. */
+  async rotate(): Promise<void> {
+    this.keys.push(await newSigningKey());
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      this.server.close((error) => (error ? reject(error) : resolve())),
+    );
+  }
+}
