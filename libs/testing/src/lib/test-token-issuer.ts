@@ -36,38 +36,35 @@ export class TestTokenIssuer {
   /** How many times the JWKS was fetched: caching and rotation are observable. */
   jwksRequests = 0;
   private keys: SigningKey[];
+  private readonly server: Server;
 
   private constructor(
-    private readonly server: Server,
     first: SigningKey,
     readonly issuer: string,
     readonly audience: string,
   ) {
     this.keys = [first];
+    this.server = createServer((request, response) => {
+      if (request.url !== '/.well-known/jwks.json') {
+        response.writeHead(404).end();
+        return;
+      }
+      this.jwksRequests += 1;
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: this.keys.map((key) => key.publicJwk) }));
+    });
   }
 
   static async start(
     options: { issuer?: string; audience?: string } = {},
   ): Promise<TestTokenIssuer> {
-    const key = await newSigningKey();
-    let issuer: TestTokenIssuer | undefined;
-    const server = createServer((request, response) => {
-      if (request.url !== '/.well-known/jwks.json' || !issuer) {
-        response.writeHead(404).end();
-        return;
-      }
-      issuer.jwksRequests += 1;
-      response
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ keys: issuer.keys.map((k) => k.publicJwk) }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    issuer = new TestTokenIssuer(
-      server,
-      key,
+    const issuer = new TestTokenIssuer(
+      await newSigningKey(),
       options.issuer ?? 'https://user.shop.test',
       options.audience ?? 'shop',
     );
+    await new Promise<void>((resolve) => issuer.server.listen(0, '127.0.0.1', resolve));
     return issuer;
   }
 
