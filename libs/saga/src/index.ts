@@ -1,0 +1,20 @@
+export {
+  type LocalAction,
+  type SagaDefinition,
+  type SagaStep,
+  type StepDeadline,
+} from './lib/saga-definition';
+export { defineSaga, SagaBuilder, StepBuilder } from './lib/saga-builder';
+export { type Clock, SagaEngine, type SagaReply, systemClock } from './lib/saga-engine';
+export { SagaNotCancellableError } from './lib/saga-errors';
+export {
+  type AwaitedReply,
+  isFinished,
+  type SagaCommand,
+  type SagaEvent,
+  type SagaState,
+  type SagaStatus,
+  type SagaTimelineEntry,
+  type SagaTransition,
+} from './lib/saga-state';
+export { ManualClock, SagaTestHarness } from './testing/saga-test-harness';

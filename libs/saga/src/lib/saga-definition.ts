@@ -1,0 +1,49 @@
+import { type MessageDefinition } from '@shop/contracts';
+
+/** How long to wait for a reply, and how often to re-send the (idempotent) command. */
+export interface StepDeadline {
+  timeoutMs: number;
+  /** Re-sends before a missing reply counts as a failure; after the pivot, steps re-send forever. */
+  maxResends: number;
+}
+
+export interface ParticipantInvocation<TData> {
+  command: MessageDefinition<string, unknown>;
+  build: (data: TData) => unknown;
+}
+
+export interface ReplyHandler<TData> {
+  reply: MessageDefinition<string, unknown>;
+  /** Folds the reply into the saga's data; returns the new data. */
+  update: (data: TData, reply: unknown) => TData;
+}
+
+/** A local step runs in the orchestrator's own transaction (e.g. approving the order). */
+export type LocalAction<TData, TContext> = (
+  data: TData,
+  context: TContext,
+) => Promise<TData | void>;
+
+export interface SagaStep<TData, TContext> {
+  name: string;
+  participant?: ParticipantInvocation<TData> & {
+    onSuccess: ReplyHandler<TData>;
+    onFailure?: ReplyHandler<TData>;
+  };
+  local?: LocalAction<TData, TContext>;
+  compensation?: ParticipantInvocation<TData> & { onSuccess: ReplyHandler<TData> };
+  /** The point of no return: once it succeeds, the saga completes and never compensates. */
+  pivot: boolean;
+  /** After the pivot: failures and missing replies are re-sent until the step succeeds. */
+  retriable: boolean;
+  deadline: StepDeadline;
+}
+
+export interface SagaDefinition<TData, TContext> {
+  type: string;
+  steps: SagaStep<TData, TContext>[];
+  /** Why the saga was rejected, from its data (e.g. a reason set by a failure reply). */
+  rejectionReason: (data: TData) => string;
+  onCompleted?: LocalAction<TData, TContext>;
+  onRejected?: LocalAction<TData, TContext>;
+}

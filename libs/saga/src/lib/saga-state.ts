@@ -1,0 +1,72 @@
+/** Where a saga instance is; persisted as plain JSON by the orchestrator's store. */
+export type SagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'REJECTED' | 'CANCELLED';
+
+export type SagaEvent =
+  | 'started'
+  | 'command-sent'
+  | 'command-resent'
+  | 'reply-received'
+  | 'step-succeeded'
+  | 'step-failed'
+  | 'deadline-expired'
+  | 'local-step-done'
+  | 'compensation-sent'
+  | 'compensation-resent'
+  | 'step-compensated'
+  | 'cancel-requested'
+  | 'late-reply-ignored'
+  | 'completed'
+  | 'rejected'
+  | 'cancelled';
+
+/** One line of the saga's timeline, as the order API shows it. */
+export interface SagaTimelineEntry {
+  at: string;
+  step: string | null;
+  event: SagaEvent;
+  detail?: string;
+}
+
+export interface AwaitedReply {
+  stepIndex: number;
+  kind: 'forward' | 'compensation';
+  command: string;
+  replies: string[];
+  sends: number;
+  deadlineAt: string;
+}
+
+export interface SagaState<TData> {
+  id: string;
+  type: string;
+  status: SagaStatus;
+  data: TData;
+  /** The next forward step to run. */
+  stepIndex: number;
+  pivotPassed: boolean;
+  /** Steps whose compensation is still to run, next first (reverse order of completion). */
+  compensations: number[];
+  /** Completed steps that have a compensation, in order of completion. */
+  compensable: number[];
+  awaiting: AwaitedReply | null;
+  /** While compensating: how the saga ends once the compensations are done. */
+  endsAs: 'REJECTED' | 'CANCELLED' | null;
+  outcomeReason: string | null;
+  timeline: SagaTimelineEntry[];
+}
+
+/** A command the orchestrator must send (through its outbox, in the same transaction as the state). */
+export interface SagaCommand {
+  step: string;
+  type: string;
+  data: unknown;
+  compensation: boolean;
+}
+
+export interface SagaTransition<TData> {
+  state: SagaState<TData>;
+  commands: SagaCommand[];
+}
+
+export const isFinished = (status: SagaStatus): boolean =>
+  status === 'COMPLETED' || status === 'REJECTED' || status === 'CANCELLED';
