@@ -1,0 +1,141 @@
+import {
+  createMessage,
+  findMessageDefinition,
+  type MessageEnvelope,
+  type OutgoingMessage,
+} from '@shop/contracts';
+import { TypeormOutboxWriter } from '@shop/messaging';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { type Clock, type SagaEngine, systemClock } from '../lib/saga-engine';
+import { type SagaCommand, type SagaState, type SagaTransition } from '../lib/saga-state';
+import { type StoredSaga, TypeormSagaStore } from './typeorm-saga.store';
+
+export interface SagaOrchestratorOptions<TData, TContext> {
+  engine: SagaEngine<TData, TContext>;
+  /** The orchestrating service: the commands' `source`. */
+  source: string;
+  /** The context local steps get, built on the transaction's EntityManager. */
+  contextFor: (manager: EntityManager) => TContext;
+  clock?: Clock;
+}
+
+/**
+ * Runs a saga on the orchestrator's PostgreSQL: every transition (start,
+ * reply, deadline, cancel) loads the instance, applies the engine, saves it
+ * with optimistic locking and writes the commands to the outbox, all with the
+ * caller's EntityManager, i.e. in one transaction with the inbox record of the
+ * reply that caused it. A crash at any point leaves either the old state (the
+ * reply is redelivered) or the new state with its commands queued.
+ */
+export class SagaOrchestrator<TData, TContext> {
+  private readonly store = new TypeormSagaStore();
+  private readonly outbox = new TypeormOutboxWriter();
+  private readonly clock: Clock;
+
+  constructor(private readonly options: SagaOrchestratorOptions<TData, TContext>) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async start(
+    manager: EntityManager,
+    id: string,
+    data: TData,
+    trace: { traceparent?: string } = {},
+  ): Promise<SagaState<TData>> {
+    const transition = await this.options.engine.start(id, data, this.options.contextFor(manager));
+    await this.store.insert(manager, transition.state);
+    await this.send(manager, transition, { causationId: null, ...trace });
+    return transition.state;
+  }
+
+  /** A reply from a participant; `correlationId` names the saga. Unknown sagas are a contract breach. */
+  async handleReply(manager: EntityManager, reply: MessageEnvelope): Promise<SagaState<TData>> {
+    const stored = await this.load(manager, reply.correlationId);
+    const transition = await this.options.engine.handleReply(
+      stored.state,
+      { type: reply.type, data: reply.data },
+      this.options.contextFor(manager),
+    );
+    return this.commit(manager, stored, transition, {
+      causationId: reply.id,
+      ...(reply.traceparent ? { traceparent: reply.traceparent } : {}),
+    });
+  }
+
+  async cancel(manager: EntityManager, id: string, reason: string): Promise<SagaState<TData>> {
+    const stored = await this.load(manager, id);
+    const transition = await this.options.engine.cancel(
+      stored.state,
+      reason,
+      this.options.contextFor(manager),
+    );
+    return this.commit(manager, stored, transition, { causationId: null });
+  }
+
+  async get(manager: EntityManager, id: string): Promise<SagaState<TData> | undefined> {
+    return (await this.store.find<TData>(manager, id))?.state;
+  }
+
+  /**
+   * Applies expired deadlines, each saga in its own transaction; returns how
+   * many it handled. Run it periodically (every few seconds) in every replica:
+   * optimistic locking makes concurrent pollers harmless.
+   */
+  async processDueDeadlines(dataSource: DataSource, limit = 50): Promise<number> {
+    const due = await this.store.findDue(dataSource.manager, this.clock.now(), limit);
+    for (const id of due) {
+      await dataSource.transaction(async (manager) => {
+        const stored = await this.load(manager, id);
+        const transition = await this.options.engine.handleDeadline(
+          stored.state,
+          this.options.contextFor(manager),
+        );
+        await this.commit(manager, stored, transition, { causationId: null });
+      });
+    }
+    return due.length;
+  }
+
+  private async load(manager: EntityManager, id: string): Promise<StoredSaga<TData>> {
+    const stored = await this.store.find<TData>(manager, id);
+    if (!stored) throw new Error(`no saga ${id}`);
+    return stored;
+  }
+
+  private async commit(
+    manager: EntityManager,
+    stored: StoredSaga<TData>,
+    transition: SagaTransition<TData>,
+    cause: { causationId: string | null; traceparent?: string },
+  ): Promise<SagaState<TData>> {
+    await this.store.save(manager, stored, transition.state);
+    await this.send(manager, transition, cause);
+    return transition.state;
+  }
+
+  private async send(
+    manager: EntityManager,
+    transition: SagaTransition<TData>,
+    cause: { causationId: string | null; traceparent?: string },
+  ): Promise<void> {
+    if (transition.commands.length === 0) return;
+    const messages = transition.commands.map((command) =>
+      this.toMessage(transition.state.id, command, cause),
+    );
+    await this.outbox.append(manager, messages);
+  }
+
+  private toMessage(
+    sagaId: string,
+    command: SagaCommand,
+    cause: { causationId: string | null; traceparent?: string },
+  ): OutgoingMessage {
+    const definition = findMessageDefinition(command.type);
+    if (!definition) throw new Error(`saga command ${command.type} has no contract`);
+    return createMessage(definition, command.data, {
+      source: this.options.source,
+      correlationId: sagaId,
+      ...cause,
+    });
+  }
+}
