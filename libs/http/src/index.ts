@@ -1,0 +1,8 @@
+export {
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPE_BASE,
+  type ProblemDetails,
+  type ProblemMapper,
+} from './lib/problem-details';
+export { ProblemDetailsFilter } from './lib/problem-details.filter';
+export { createValidationPipe, RequestValidationError } from './lib/request-validation.error';

@@ -1,0 +1,132 @@
+import 'reflect-metadata';
+import {
+  Body,
+  Controller,
+  Get,
+  type INestApplication,
+  NotFoundException,
+  Post,
+} from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { IsEmail, IsInt, Min } from 'class-validator';
+import { type AddressInfo } from 'node:net';
+import { createValidationPipe, ProblemDetailsFilter } from '../src';
+
+class EmailAlreadyRegisteredError extends Error {
+  readonly code = 'email-already-registered';
+}
+
+class RegistrationRequest {
+  @IsEmail()
+  email!: string;
+
+  @IsInt()
+  @Min(18)
+  age!: number;
+}
+
+@Controller()
+class ProbeController {
+  @Post('registrations')
+  register(@Body() request: RegistrationRequest): { email: string } {
+    if (request.email === 'taken@example.test')
+      throw new EmailAlreadyRegisteredError('that email is registered');
+    return { email: request.email };
+  }
+
+  @Get('missing')
+  missing(): never {
+    throw new NotFoundException('no such order');
+  }
+
+  @Get('crash')
+  crash(): never {
+    throw new Error('connection to postgres://admin:hunter2@db failed');
+  }
+}
+
+describe('ProblemDetailsFilter and the validation pipe (a real Nest HTTP server)', () => {
+  let app: INestApplication;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.useGlobalPipes(createValidationPipe());
+    app.useGlobalFilters(
+      new ProblemDetailsFilter((error) =>
+        error instanceof EmailAlreadyRegisteredError
+          ? { status: 409, code: error.code, detail: error.message }
+          : undefined,
+      ),
+    );
+    await app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => app?.close());
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('maps a service error to its status and problem type', async () => {
+    const response = await post('/registrations', { email: 'taken@example.test', age: 30 });
+
+    expect(response.status).toBe(409);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json(;|$)/);
+    expect(await response.json()).toEqual({
+      type: 'https://shop.example/problems/email-already-registered',
+      title: 'Conflict',
+      status: 409,
+      detail: 'that email is registered',
+      instance: '/registrations',
+    });
+  });
+
+  it('names every invalid field, and refuses unknown ones', async () => {
+    const response = await post('/registrations', { email: 'nope', age: 12, admin: true });
+    const problem = (await response.json()) as { type: string; errors: { field: string }[] };
+
+    expect(response.status).toBe(400);
+    expect(problem.type).toBe('https://shop.example/problems/invalid-request');
+    expect(problem.errors.map((error) => error.field).sort()).toEqual(['admin', 'age', 'email']);
+  });
+
+  it('keeps the status of Nest HTTP exceptions', async () => {
+    const response = await fetch(`${baseUrl}/missing`);
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({
+      type: 'about:blank',
+      title: 'Not Found',
+      detail: 'no such order',
+    });
+  });
+
+  it('answers an unexpected error with a 500 that leaks nothing', async () => {
+    const response = await fetch(`${baseUrl}/crash`);
+    const text = await response.text();
+
+    expect(response.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'An unexpected error occurred.',
+      instance: '/crash',
+    });
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('at ');
+  });
+
+  it('accepts a valid request', async () => {
+    const response = await post('/registrations', { email: 'ada@example.test', age: 36 });
+
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ email: 'ada@example.test' });
+  });
+});
