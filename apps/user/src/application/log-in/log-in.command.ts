@@ -1,0 +1,4 @@
+export interface LogInCommand {
+  email: string;
+  password: string;
+}

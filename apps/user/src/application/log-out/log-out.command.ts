@@ -1,0 +1,4 @@
+export interface LogOutCommand {
+  userId: string;
+  refreshToken: string;
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { InvalidRefreshTokenError } from '../../domain/user.errors';
+import { RefreshTokenTypeormRepository } from '../../infrastructure/persistence/refresh-token.typeorm-repository';
+import { UserTypeormRepository } from '../../infrastructure/persistence/user.typeorm-repository';
+import {
+  hashRefreshToken,
+  type SessionTokens,
+  SessionTokensIssuer,
+} from '../../infrastructure/security/session-tokens.issuer';
+import { type RefreshSessionCommand } from './refresh-session.command';
+
+/**
+ * Rotates a refresh token: the presented one is spent and a new one of the
+ * same family issued. A spent token presented again means it was stolen (or
+ * the client is broken): the whole family is revoked, logging out both.
+ */
+@Injectable()
+export class RefreshSessionHandler {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tokens: SessionTokensIssuer,
+  ) {}
+
+  async execute(command: RefreshSessionCommand): Promise<SessionTokens> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const refreshTokens = new RefreshTokenTypeormRepository(manager);
+      const stored = await refreshTokens.findByHashForUpdate(
+        hashRefreshToken(command.refreshToken),
+      );
+      if (!stored) return new InvalidRefreshTokenError('unknown');
+      if (stored.revokedAt) return new InvalidRefreshTokenError('revoked');
+      if (stored.usedAt) {
+        await refreshTokens.revokeFamily(stored.familyId);
+        return new InvalidRefreshTokenError('already used; the session is revoked');
+      }
+      if (stored.expiresAt.getTime() <= Date.now()) return new InvalidRefreshTokenError('expired');
+      const user = await new UserTypeormRepository(manager).findById(stored.userId);
+      if (!user) return new InvalidRefreshTokenError('the account no longer exists');
+      await refreshTokens.markUsed(stored.id);
+      return this.tokens.issue(manager, user, stored.familyId);
+    });
+    // Thrown after the commit: the revocation of a reused family must not roll back.
+    if (outcome instanceof InvalidRefreshTokenError) throw outcome;
+    return outcome;
+  }
+}

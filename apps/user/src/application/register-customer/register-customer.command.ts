@@ -1,0 +1,5 @@
+export interface RegisterCustomerCommand {
+  email: string;
+  password: string;
+  name?: string;
+}

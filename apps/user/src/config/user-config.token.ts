@@ -1,0 +1,1 @@
+export const USER_CONFIG = Symbol('user.config');

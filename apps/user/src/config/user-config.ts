@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+
+/** Every setting of the user service, from the environment, checked at start-up. */
+export const userConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: port.default(3001),
+  USER_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((value) => value.split(',').map((broker) => broker.trim())),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  AUTH_ISSUER: z.url().default('http://localhost:3001'),
+  AUTH_AUDIENCE: z.string().min(1).default('shop'),
+  /** This service's own JWKS, which its guards verify against (like every other service). */
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
+  AUTH_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  /** PKCS#8 PEM of the RS256 signing key; generated per process in development when absent. */
+  AUTH_PRIVATE_KEY: z.string().startsWith('-----BEGIN PRIVATE KEY-----').optional(),
+  /** Public keys of earlier signing keys (a JWKS document), still served during a rotation. */
+  AUTH_PREVIOUS_PUBLIC_KEYS: z.string().optional(),
+});
+
+export type UserConfig = z.infer<typeof userConfigSchema> & { AUTH_JWKS_URL: string };
+
+export class InvalidConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidConfigurationError';
+  }
+}
+
+/** Reads and checks the configuration; one message names every bad or missing variable. */
+export function loadUserConfig(env: NodeJS.ProcessEnv = process.env): UserConfig {
+  const parsed = userConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new InvalidConfigurationError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && !config.AUTH_PRIVATE_KEY) {
+    throw new InvalidConfigurationError(
+      'invalid configuration: AUTH_PRIVATE_KEY is required in production',
+    );
+  }
+  return {
+    ...config,
+    AUTH_JWKS_URL: config.AUTH_JWKS_URL ?? `http://127.0.0.1:${config.PORT}/.well-known/jwks.json`,
+  };
+}

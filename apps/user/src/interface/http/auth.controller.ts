@@ -1,0 +1,52 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth';
+import { LogInHandler } from '../../application/log-in/log-in.handler';
+import { LogOutHandler } from '../../application/log-out/log-out.handler';
+import { RefreshSessionHandler } from '../../application/refresh-session/refresh-session.handler';
+import { RegisterCustomerHandler } from '../../application/register-customer/register-customer.handler';
+import { type SessionTokens } from '../../infrastructure/security/session-tokens.issuer';
+import { LogInRequest } from './dto/log-in.request';
+import { RefreshTokenRequest } from './dto/refresh-token.request';
+import { RegisterRequest } from './dto/register.request';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly registerCustomer: RegisterCustomerHandler,
+    private readonly logIn: LogInHandler,
+    private readonly refreshSession: RefreshSessionHandler,
+    private readonly logOut: LogOutHandler,
+  ) {}
+
+  @Public()
+  @Post('register')
+  register(@Body() request: RegisterRequest): Promise<{ id: string; email: string }> {
+    return this.registerCustomer.execute(request);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  login(@Body() request: LogInRequest): Promise<SessionTokens> {
+    return this.logIn.execute(request);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  refresh(@Body() request: RefreshTokenRequest): Promise<SessionTokens> {
+    return this.refreshSession.execute(request);
+  }
+
+  @ApiBearerAuth()
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  logout(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() request: RefreshTokenRequest,
+  ): Promise<void> {
+    return this.logOut.execute({ userId: user.id, refreshToken: request.refreshToken });
+  }
+}

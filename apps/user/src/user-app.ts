@@ -1,0 +1,15 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
+import { type UserConfig } from './config/user-config';
+import { userProblemMapper } from './interface/http/user-problem.mapper';
+import { UserModule } from './user.module';
+
+/** Builds the user service's HTTP application (main.ts listens; tests do too). */
+export async function createUserApp(config: UserConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(UserModule.forConfig(config), { abortOnError: false });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(userProblemMapper));
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,256 @@
+import 'reflect-metadata';
+import { type INestApplication } from '@nestjs/common';
+import { Topics, UserRegisteredV1 } from '@shop/contracts';
+import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
+import { createServer } from 'node:net';
+import { DataSource } from 'typeorm';
+import { InvalidConfigurationError, loadUserConfig } from '../src/config/user-config';
+import { USER_MIGRATIONS } from '../src/infrastructure/persistence/user-migrations';
+import { createUserApp } from '../src/user-app';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: string;
+  expiresIn: number;
+}
+
+describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
+  const kafka = new TestKafkaNamespace('user-service');
+  let database: TestPostgresDatabase;
+  let app: INestApplication;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    database = await TestPostgresDatabase.create('user-service');
+    const migrator = new DataSource({
+      type: 'postgres',
+      url: database.url,
+      migrations: USER_MIGRATIONS,
+    });
+    await migrator.initialize();
+    await migrator.runMigrations();
+    await migrator.destroy();
+    const port = await freePort();
+    app = await createUserApp(
+      loadUserConfig({
+        NODE_ENV: 'test',
+        PORT: String(port),
+        USER_DATABASE_URL: database.url,
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        KAFKA_TOPIC_PREFIX: kafka.prefix,
+      }),
+    );
+    await app.listen(port, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+    await kafka.cleanup();
+  });
+
+  const call = async (method: string, path: string, body?: unknown, token?: string) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: text ? JSON.parse(text) : undefined,
+    };
+  };
+
+  const password = 'correct horse battery staple';
+  let sequence = 0;
+  const newEmail = () => `customer${(sequence += 1)}.${Date.now()}@example.test`;
+
+  async function registeredCustomer(): Promise<{ email: string; tokens: Tokens; id: string }> {
+    const email = newEmail();
+    const registered = await call('POST', '/auth/register', { email, password });
+    const login = await call('POST', '/auth/login', { email, password });
+    return { email, tokens: login.body as Tokens, id: registered.body.id };
+  }
+
+  it('registers a customer (email normalized) and announces it on user.events', async () => {
+    const email = newEmail();
+    const response = await call('POST', '/auth/register', {
+      email: `  ${email.toUpperCase()} `,
+      password,
+      name: 'Ada',
+    });
+
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({ id: expect.any(String), email });
+    const reader = kafka.client.consumer({ groupId: kafka.groupId('user-events') });
+    await reader.connect();
+    await reader.subscribe({ topic: `${kafka.prefix}${Topics.userEvents}`, fromBeginning: true });
+    const event = await new Promise<Record<string, unknown>>((resolve) => {
+      void reader.run({
+        eachMessage: async ({ message }) => {
+          const value = JSON.parse(message.value?.toString() ?? '{}');
+          if (value.data?.userId === response.body.id) resolve(value);
+        },
+      });
+    });
+    await reader.disconnect();
+    expect(event).toMatchObject({
+      type: UserRegisteredV1.type,
+      source: 'user',
+      data: { userId: response.body.id, email, roles: ['customer'] },
+    });
+  });
+
+  it('refuses a second account for the same email in another case, with a 409 problem', async () => {
+    const email = newEmail();
+    await call('POST', '/auth/register', { email, password });
+
+    const again = await call('POST', '/auth/register', { email: email.toUpperCase(), password });
+
+    expect(again.status).toBe(409);
+    expect(again.type).toMatch(/^application\/problem\+json/);
+    expect(again.body.type).toBe('https://shop.example/problems/email-already-registered');
+  });
+
+  it('refuses a weak password (422) and a malformed request (400 naming the fields)', async () => {
+    const weak = await call('POST', '/auth/register', { email: newEmail(), password: 'short' });
+    const malformed = await call('POST', '/auth/register', {
+      email: 'not-an-email',
+      password: 42,
+      role: 'admin',
+    });
+
+    expect(weak.status).toBe(422);
+    expect(weak.body.type).toBe('https://shop.example/problems/weak-password');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'email',
+      'password',
+      'role',
+    ]);
+  });
+
+  it('answers a wrong password and an unknown email with the same 401', async () => {
+    const { email } = await registeredCustomer();
+
+    const wrongPassword = await call('POST', '/auth/login', {
+      email,
+      password: 'not the password at all',
+    });
+    const unknownEmail = await call('POST', '/auth/login', { email: newEmail(), password });
+
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect({ ...wrongPassword.body, instance: undefined }).toEqual({
+      ...unknownEmail.body,
+      instance: undefined,
+    });
+  });
+
+  it('issues RS256 tokens whose key is in its JWKS, and serves the profile to the token holder', async () => {
+    const { email, tokens, id } = await registeredCustomer();
+    const jwks = await call('GET', '/.well-known/jwks.json');
+    const header = JSON.parse(
+      Buffer.from(tokens.accessToken.split('.')[0] ?? '', 'base64url').toString(),
+    );
+    const me = await call('GET', '/users/me', undefined, tokens.accessToken);
+
+    expect(tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    expect(header).toMatchObject({ alg: 'RS256' });
+    expect(jwks.body.keys.map((key: { kid: string }) => key.kid)).toContain(header.kid);
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id, email, roles: ['customer'], name: null });
+  });
+
+  it('refuses the profile without a token, or with a token it did not issue', async () => {
+    const stranger = await TestTokenIssuer.start({
+      issuer: 'http://localhost:3001',
+      audience: 'shop',
+    });
+    try {
+      const forged = await stranger.issue({ sub: '0190f5a2-7b1c-7d4e-8f00-000000000001' });
+
+      expect((await call('GET', '/users/me')).status).toBe(401);
+      expect((await call('GET', '/users/me', undefined, forged)).status).toBe(401);
+    } finally {
+      await stranger.stop();
+    }
+  });
+
+  it('renames the caller', async () => {
+    const { tokens } = await registeredCustomer();
+
+    const renamed = await call('PATCH', '/users/me', { name: 'Ada King' }, tokens.accessToken);
+
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('Ada King');
+  });
+
+  it('rotates refresh tokens, and revokes the whole session when a spent one comes back', async () => {
+    const { tokens } = await registeredCustomer();
+
+    const rotated = await call('POST', '/auth/refresh', { refreshToken: tokens.refreshToken });
+    const reused = await call('POST', '/auth/refresh', { refreshToken: tokens.refreshToken });
+    const afterTheft = await call('POST', '/auth/refresh', {
+      refreshToken: rotated.body.refreshToken,
+    });
+
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.refreshToken).not.toBe(tokens.refreshToken);
+    expect(reused.status).toBe(401);
+    expect(reused.body.detail).toMatch(/already used/);
+    expect(afterTheft.status).toBe(401);
+    expect(afterTheft.body.detail).toMatch(/revoked/);
+  });
+
+  it('logs out: the session cannot be refreshed any more', async () => {
+    const { tokens } = await registeredCustomer();
+
+    const logout = await call(
+      'POST',
+      '/auth/logout',
+      { refreshToken: tokens.refreshToken },
+      tokens.accessToken,
+    );
+    const refresh = await call('POST', '/auth/refresh', { refreshToken: tokens.refreshToken });
+
+    expect(logout.status).toBe(204);
+    expect(refresh.status).toBe(401);
+  });
+});
+
+describe('user service configuration', () => {
+  it('names every missing or bad variable in one message', () => {
+    expect(() => loadUserConfig({ PORT: 'eighty', KAFKA_BROKERS: '' })).toThrow(
+      InvalidConfigurationError,
+    );
+    expect(() => loadUserConfig({ PORT: 'eighty', KAFKA_BROKERS: '' })).toThrow(
+      /PORT.*USER_DATABASE_URL.*KAFKA_BROKERS|USER_DATABASE_URL.*PORT/s,
+    );
+  });
+
+  it('refuses to start in production without a signing key', () => {
+    expect(() =>
+      loadUserConfig({
+        NODE_ENV: 'production',
+        USER_DATABASE_URL: 'postgres://u:p@db/users',
+        KAFKA_BROKERS: 'k:9092',
+      }),
+    ).toThrow(/AUTH_PRIVATE_KEY is required in production/);
+  });
+});
