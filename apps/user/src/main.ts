@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadUserConfig } from './config/user-config';
+import { InvalidConfigurationError, loadUserConfig } from './config/user-config';
 import { createUserApp } from './user-app';
 
 async function bootstrap(): Promise<void> {
@@ -9,8 +9,13 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `user service failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  // A configuration error says all in its message; anything else needs its stack.
+  const text =
+    error instanceof InvalidConfigurationError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`user service failed to start: ${text}\n`);
   process.exit(1);
 });

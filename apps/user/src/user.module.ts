@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
 import { MessagingModule } from '@shop/messaging';
@@ -10,49 +10,13 @@ import { RefreshSessionHandler } from './application/refresh-session/refresh-ses
 import { RegisterCustomerHandler } from './application/register-customer/register-customer.handler';
 import { type UserConfig } from './config/user-config';
 import { USER_CONFIG } from './config/user-config.token';
-import { USER_MIGRATIONS } from './infrastructure/persistence/user-migrations';
+import { UserDatabaseModule } from './infrastructure/persistence/user-database.module';
 import { Argon2PasswordHasher } from './infrastructure/security/argon2-password.hasher';
 import { SessionTokensIssuer } from './infrastructure/security/session-tokens.issuer';
 import { SigningKeys } from './infrastructure/security/signing-keys';
 import { AuthController } from './interface/http/auth.controller';
 import { JwksController } from './interface/http/jwks.controller';
 import { UsersController } from './interface/http/users.controller';
-
-class DataSourceLifecycle implements OnApplicationShutdown {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.dataSource.destroy();
-  }
-}
-
-/** The user database, for this service and for the messaging runtime (its outbox). */
-@Module({})
-class UserDatabaseModule {
-  static forConfig(config: UserConfig): DynamicModule {
-    return {
-      module: UserDatabaseModule,
-      global: true,
-      providers: [
-        {
-          provide: DataSource,
-          useFactory: () =>
-            new DataSource({
-              type: 'postgres',
-              url: config.USER_DATABASE_URL,
-              migrations: USER_MIGRATIONS,
-            }).initialize(),
-        },
-        {
-          provide: DataSourceLifecycle,
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new DataSourceLifecycle(dataSource),
-        },
-      ],
-      exports: [DataSource],
-    };
-  }
-}
 
 /** The user service: all wiring in one place. */
 @Module({})
@@ -90,7 +54,7 @@ export class UserModule {
             SigningKeys.load({
               ...(config.AUTH_PRIVATE_KEY ? { privateKeyPem: config.AUTH_PRIVATE_KEY } : {}),
               ...(config.AUTH_PREVIOUS_PUBLIC_KEYS
-                ? { previousPublicKeys: config.AUTH_PREVIOUS_PUBLIC_KEYS }
+                ? { previousPublicKeys: config.AUTH_PREVIOUS_PUBLIC_KEYS.keys }
                 : {}),
             }),
         },

@@ -100,13 +100,15 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     const reader = kafka.client.consumer({ groupId: kafka.groupId('user-events') });
     await reader.connect();
     await reader.subscribe({ topic: `${kafka.prefix}${Topics.userEvents}`, fromBeginning: true });
-    const event = await new Promise<Record<string, unknown>>((resolve) => {
-      void reader.run({
-        eachMessage: async ({ message }) => {
-          const value = JSON.parse(message.value?.toString() ?? '{}');
-          if (value.data?.userId === response.body.id) resolve(value);
-        },
-      });
+    const event = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      reader
+        .run({
+          eachMessage: async ({ message }) => {
+            const value = JSON.parse(message.value?.toString() ?? '{}');
+            if (value.data?.userId === response.body.id) resolve(value);
+          },
+        })
+        .catch(reject);
     });
     await reader.disconnect();
     expect(event).toMatchObject({
@@ -236,21 +238,55 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
 
 describe('user service configuration', () => {
   it('names every missing or bad variable in one message', () => {
-    expect(() => loadUserConfig({ PORT: 'eighty', KAFKA_BROKERS: '' })).toThrow(
-      InvalidConfigurationError,
-    );
-    expect(() => loadUserConfig({ PORT: 'eighty', KAFKA_BROKERS: '' })).toThrow(
-      /PORT.*USER_DATABASE_URL.*KAFKA_BROKERS|USER_DATABASE_URL.*PORT/s,
-    );
+    const message = (() => {
+      try {
+        loadUserConfig({ PORT: 'eighty', KAFKA_BROKERS: '' });
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidConfigurationError);
+        return (error as Error).message;
+      }
+      throw new Error('the configuration was accepted');
+    })();
+
+    expect(message).toContain('PORT');
+    expect(message).toContain('USER_DATABASE_URL');
+    expect(message).toContain('KAFKA_BROKERS');
   });
 
-  it('refuses to start in production without a signing key', () => {
+  it('refuses previous public keys that are not a JWKS of public RSA keys with ids', () => {
+    const base = {
+      NODE_ENV: 'test',
+      USER_DATABASE_URL: 'postgres://u:p@db/users',
+      KAFKA_BROKERS: 'k:9092',
+    };
+
+    expect(() => loadUserConfig({ ...base, AUTH_PREVIOUS_PUBLIC_KEYS: 'not json' })).toThrow(
+      /AUTH_PREVIOUS_PUBLIC_KEYS.*not JSON/,
+    );
     expect(() =>
       loadUserConfig({
-        NODE_ENV: 'production',
-        USER_DATABASE_URL: 'postgres://u:p@db/users',
-        KAFKA_BROKERS: 'k:9092',
+        ...base,
+        AUTH_PREVIOUS_PUBLIC_KEYS: JSON.stringify({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB' }] }),
       }),
-    ).toThrow(/AUTH_PRIVATE_KEY is required in production/);
+    ).toThrow(/AUTH_PREVIOUS_PUBLIC_KEYS/);
+    const privateMembers = loadUserConfig({
+      ...base,
+      AUTH_PREVIOUS_PUBLIC_KEYS: JSON.stringify({
+        keys: [{ kty: 'RSA', n: 'x', e: 'AQAB', kid: 'old', d: 'secret' }],
+      }),
+    });
+    expect(privateMembers.AUTH_PREVIOUS_PUBLIC_KEYS?.keys).toEqual([
+      { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'old', alg: 'RS256', use: 'sig' },
+    ]);
+  });
+
+  it('refuses to start without a signing key unless NODE_ENV says development or test', () => {
+    const base = { USER_DATABASE_URL: 'postgres://u:p@db/users', KAFKA_BROKERS: 'k:9092' };
+
+    expect(() => loadUserConfig({ ...base, NODE_ENV: 'production' })).toThrow(
+      /AUTH_PRIVATE_KEY is required/,
+    );
+    expect(() => loadUserConfig(base)).toThrow(/AUTH_PRIVATE_KEY is required/);
+    expect(loadUserConfig({ ...base, NODE_ENV: 'development' }).AUTH_PRIVATE_KEY).toBeUndefined();
   });
 });

@@ -75,6 +75,11 @@ describe('JwtVerifier (tokens checked against a real JWKS endpoint)', () => {
       'malformed',
     ],
     [
+      'a token that names no key (no kid)',
+      () => issuer.issueWithoutKid({ sub: userId }),
+      'malformed',
+    ],
+    [
       'an unsigned token (alg none)',
       async () => {
         const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -5,4 +5,5 @@ export {
   type ProblemMapper,
 } from './lib/problem-details';
 export { ProblemDetailsFilter } from './lib/problem-details.filter';
-export { createValidationPipe, RequestValidationError } from './lib/request-validation.error';
+export { RequestValidationError } from './lib/request-validation.error';
+export { createValidationPipe } from './lib/validation.pipe';

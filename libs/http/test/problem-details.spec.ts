@@ -123,6 +123,13 @@ describe('ProblemDetailsFilter and the validation pipe (a real Nest HTTP server)
     expect(text).not.toContain('at ');
   });
 
+  it('answers a body the parser refuses (too large) with its 4xx, not a 500', async () => {
+    const response = await post('/registrations', { email: 'x'.repeat(200_000), age: 30 });
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ title: 'Payload Too Large', status: 413 });
+  });
+
   it('accepts a valid request', async () => {
     const response = await post('/registrations', { email: 'ada@example.test', age: 36 });
 

@@ -1,12 +1,14 @@
 export {
   type LocalAction,
+  type OutcomeAction,
+  type SagaOutcome,
   type SagaDefinition,
   type SagaStep,
   type StepDeadline,
 } from './lib/saga-definition';
 export { defineSaga, SagaBuilder, StepBuilder } from './lib/saga-builder';
 export { type Clock, SagaEngine, type SagaReply, systemClock } from './lib/saga-engine';
-export { SagaNotCancellableError } from './lib/saga-errors';
+export { SagaNotCancellableError } from './lib/saga-not-cancellable.error';
 export {
   type AwaitedReply,
   isFinished,

@@ -5,5 +5,9 @@ export {
   SAGA_MIGRATIONS,
 } from './typeorm/create-saga-instances.migration';
 export { SagaConcurrencyError } from './typeorm/saga-concurrency.error';
-export { SagaOrchestrator, type SagaOrchestratorOptions } from './typeorm/saga-orchestrator';
+export {
+  type DeadlineRound,
+  SagaOrchestrator,
+  type SagaOrchestratorOptions,
+} from './typeorm/saga-orchestrator';
 export { type StoredSaga, TypeormSagaStore } from './typeorm/typeorm-saga.store';

@@ -11,7 +11,7 @@ import {
   ReserveStockSucceededV1,
   ReserveStockV1,
 } from '@shop/contracts';
-import { MESSAGING_MIGRATIONS } from '@shop/messaging';
+import { MESSAGING_MIGRATIONS, NonRetriableError } from '@shop/messaging';
 import { TestPostgresDatabase } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
@@ -70,6 +70,7 @@ const saga = defineSaga<Data, EntityManager>('CreateOrder', { deadline })
   .onReply(CapturePaymentSucceededV1)
   .retriable()
   .onRejected(setStatus('REJECTED'))
+  .onCancelled(setStatus('CANCELLED'))
   .build();
 
 describe('SagaOrchestrator (real PostgreSQL)', () => {
@@ -81,7 +82,6 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
       engine: new SagaEngine(saga, clock),
       source: 'order',
       contextFor: (manager) => manager,
-      clock,
     });
 
   beforeAll(async () => {
@@ -179,7 +179,7 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
     const orderId = await placeOrder();
     const store = new TypeormSagaStore();
     const engine = new SagaEngine(saga, clock);
-    const read = await store.find<Data>(dataSource.manager, orderId);
+    const read = await store.find<Data>(dataSource.manager, 'CreateOrder', orderId);
     if (!read) throw new Error('the saga was not stored');
     const reply = { type: ReserveStockSucceededV1.type, data: { orderId, items } };
     const next = await engine.handleReply(read.state, reply, dataSource.manager);
@@ -188,7 +188,7 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
     const stale = dataSource.transaction((manager) => store.save(manager, read, next.state));
 
     await expect(stale).rejects.toBeInstanceOf(SagaConcurrencyError);
-    expect((await store.find(dataSource.manager, orderId))?.version).toBe(2);
+    expect((await store.find(dataSource.manager, 'CreateOrder', orderId))?.version).toBe(2);
   });
 
   it('re-sends on a passed deadline, then compensates and rejects, all through the deadline poller', async () => {
@@ -209,7 +209,7 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
     );
     const state = await dataSource.transaction((manager) => orchestrator().get(manager, orderId));
 
-    expect(early).toBe(0);
+    expect(early).toEqual({ handled: [], skipped: [], failed: [] });
     expect((await outbox(orderId)).map(({ type }) => type)).toEqual([
       ReserveStockV1.type,
       AuthorizePaymentV1.type,
@@ -218,5 +218,39 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
     ]);
     expect(state?.status).toBe('REJECTED');
     expect(await orderStatus(orderId)).toBe('REJECTED');
+  });
+
+  it('cancels a pending order: compensates, and ends CANCELLED through its own hook', async () => {
+    const orderId = await placeOrder();
+    await dataSource.transaction((manager) =>
+      orchestrator().handleReply(
+        manager,
+        replyTo(orderId, ReserveStockSucceededV1, { orderId, items }),
+      ),
+    );
+
+    await dataSource.transaction((manager) =>
+      orchestrator().cancel(manager, orderId, 'changed my mind'),
+    );
+    const state = await dataSource.transaction((manager) =>
+      orchestrator().handleReply(manager, replyTo(orderId, ReleaseStockSucceededV1, { orderId })),
+    );
+
+    expect(state.status).toBe('CANCELLED');
+    expect(state.outcomeReason).toBe('changed my mind');
+    expect(await orderStatus(orderId)).toBe('CANCELLED');
+  });
+
+  it('refuses, without retries, a reply for a saga it does not have', async () => {
+    const stranger = randomUUID();
+
+    const reply = dataSource.transaction((manager) =>
+      orchestrator().handleReply(
+        manager,
+        replyTo(stranger, ReserveStockSucceededV1, { orderId: stranger, items }),
+      ),
+    );
+
+    await expect(reply).rejects.toBeInstanceOf(NonRetriableError);
   });
 });

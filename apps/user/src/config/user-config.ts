@@ -2,9 +2,20 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 
+// Only the public members of an RSA JWK: a pasted private key (d, p, q, …) is never served.
+const previousPublicKeySchema = z
+  .object({
+    kty: z.literal('RSA'),
+    n: z.string().min(1),
+    e: z.string().min(1),
+    kid: z.string().min(1),
+  })
+  .transform(({ kty, n, e, kid }) => ({ kty, n, e, kid, alg: 'RS256', use: 'sig' }));
+
 /** Every setting of the user service, from the environment, checked at start-up. */
 export const userConfigSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Only `development` and `test` may run without a configured signing key. */
+  NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   PORT: port.default(3001),
   USER_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   KAFKA_BROKERS: z
@@ -21,7 +32,18 @@ export const userConfigSchema = z.object({
   /** PKCS#8 PEM of the RS256 signing key; generated per process in development when absent. */
   AUTH_PRIVATE_KEY: z.string().startsWith('-----BEGIN PRIVATE KEY-----').optional(),
   /** Public keys of earlier signing keys (a JWKS document), still served during a rotation. */
-  AUTH_PREVIOUS_PUBLIC_KEYS: z.string().optional(),
+  AUTH_PREVIOUS_PUBLIC_KEYS: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'is not JSON (a JWKS document is expected)' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.object({ keys: z.array(previousPublicKeySchema) }))
+    .optional(),
 });
 
 export type UserConfig = z.infer<typeof userConfigSchema> & { AUTH_JWKS_URL: string };
@@ -43,9 +65,10 @@ export function loadUserConfig(env: NodeJS.ProcessEnv = process.env): UserConfig
     throw new InvalidConfigurationError(`invalid configuration: ${problems.join('; ')}`);
   }
   const config = parsed.data;
-  if (config.NODE_ENV === 'production' && !config.AUTH_PRIVATE_KEY) {
+  const mayGenerateKey = config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
+  if (!mayGenerateKey && !config.AUTH_PRIVATE_KEY) {
     throw new InvalidConfigurationError(
-      'invalid configuration: AUTH_PRIVATE_KEY is required in production',
+      'invalid configuration: AUTH_PRIVATE_KEY is required unless NODE_ENV is development or test',
     );
   }
   return {

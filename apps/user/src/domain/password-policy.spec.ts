@@ -14,6 +14,12 @@ describe('assertPasswordAcceptable', () => {
     expect(() => assertPasswordAcceptable(password, 'ada.lovelace@example.test')).toThrow(message);
   });
 
+  it('does not refuse passwords for sharing letters with a very short email name', () => {
+    expect(() =>
+      assertPasswordAcceptable('a perfectly fine passphrase', 'a@example.test'),
+    ).not.toThrow();
+  });
+
   it('accepts a long passphrase', () => {
     expect(() =>
       assertPasswordAcceptable('correct horse battery staple', 'ada@example.test'),

@@ -15,7 +15,9 @@ export function assertPasswordAcceptable(password: string, email: string): void 
     throw new WeakPasswordError(`the password may have at most ${MAX_LENGTH} characters`);
   if (new Set(password).size === 1)
     throw new WeakPasswordError('the password repeats one character');
-  if (password.toLowerCase().includes(email.split('@')[0]?.toLowerCase() ?? '\u0000')) {
+  // Only a local part long enough to be meaningful: "a@x.test" must not ban every "a".
+  const localPart = email.split('@')[0]?.toLowerCase() ?? '';
+  if (localPart.length >= 4 && password.toLowerCase().includes(localPart)) {
     throw new WeakPasswordError('the password contains the email');
   }
 }

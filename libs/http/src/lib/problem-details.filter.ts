@@ -80,6 +80,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = error.getStatus();
       return { type: 'about:blank', ...base(status), detail: detailOf(error) };
     }
+    // The body parser's own client errors (too large, bad charset) come as http-errors.
+    const clientError = error as { status?: unknown; expose?: unknown; message?: unknown };
+    if (
+      typeof clientError.status === 'number' &&
+      clientError.status >= 400 &&
+      clientError.status < 500 &&
+      clientError.expose === true
+    ) {
+      return {
+        type: 'about:blank',
+        ...base(clientError.status),
+        detail: String(clientError.message),
+      };
+    }
     return {
       type: 'about:blank',
       ...base(HttpStatus.INTERNAL_SERVER_ERROR),

@@ -13,7 +13,6 @@ export interface ProblemDetails {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Where the `type` URIs of this system's problems live (documented in the README). */
 export const PROBLEM_TYPE_BASE = 'https://shop.example/problems/';
 
 /** How a service maps one of its own (domain) errors to a problem; undefined: not one of ours. */

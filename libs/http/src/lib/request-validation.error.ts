@@ -1,30 +1,8 @@
-import { BadRequestException, type ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 
 /** A request body, query or path parameter that fails validation: 400 with the fields. */
 export class RequestValidationError extends BadRequestException {
   constructor(readonly fields: { field: string; message: string }[]) {
     super('the request is not valid');
   }
-}
-
-function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
-  return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
-}
-
-/**
- * The validation every service applies at its edge: unknown fields are
- * refused (not silently dropped), payloads become their DTO classes, and a
- * failure names every bad field.
- */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    exceptionFactory: (errors) => new RequestValidationError(flatten(errors)),
-  });
 }

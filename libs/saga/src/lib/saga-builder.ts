@@ -1,6 +1,7 @@
 import { type MessageDefinition } from '@shop/contracts';
 import {
   type LocalAction,
+  type OutcomeAction,
   type SagaDefinition,
   type SagaStep,
   type StepDeadline,
@@ -9,19 +10,7 @@ import {
 const DEFAULT_DEADLINE: StepDeadline = { timeoutMs: 30_000, maxResends: 3 };
 const keep = <TData>(data: TData): TData => data;
 
-/**
- * The saga DSL: a saga reads as its definition.
- *
- *   defineSaga<CreateOrderData>('CreateOrder')
- *     .step('reserveStock')
- *       .invokeParticipant(ReserveStockV1, (data) => ({ ... }))
- *       .onReply(ReserveStockSucceededV1)
- *       .onFailureReply(ReserveStockFailedV1, (data, reply) => ({ ...data, reason: reply.reason }))
- *       .withCompensation(ReleaseStockV1, (data) => ({ ... }), ReleaseStockSucceededV1)
- *     .step('approveOrder').invokeLocal(approve).pivot()
- *     .step('capturePayment').invokeParticipant(CapturePaymentV1, ...).onReply(CapturePaymentSucceededV1).retriable()
- *     .build();
- */
+/** Starts a saga definition; see the README for a complete one. */
 export function defineSaga<TData, TContext = unknown>(
   type: string,
   options: { deadline?: StepDeadline } = {},
@@ -32,8 +21,9 @@ export function defineSaga<TData, TContext = unknown>(
 export class SagaBuilder<TData, TContext> {
   private readonly steps: SagaStep<TData, TContext>[] = [];
   private reason: (data: TData) => string = () => 'the order could not be completed';
-  private completed: LocalAction<TData, TContext> | undefined;
-  private rejected: LocalAction<TData, TContext> | undefined;
+  private completed: OutcomeAction<TData, TContext> | undefined;
+  private rejected: OutcomeAction<TData, TContext> | undefined;
+  private cancelled: OutcomeAction<TData, TContext> | undefined;
 
   constructor(
     private readonly type: string,
@@ -56,13 +46,18 @@ export class SagaBuilder<TData, TContext> {
     return this;
   }
 
-  onCompleted(action: LocalAction<TData, TContext>): this {
+  onCompleted(action: OutcomeAction<TData, TContext>): this {
     this.completed = action;
     return this;
   }
 
-  onRejected(action: LocalAction<TData, TContext>): this {
+  onRejected(action: OutcomeAction<TData, TContext>): this {
     this.rejected = action;
+    return this;
+  }
+
+  onCancelled(action: OutcomeAction<TData, TContext>): this {
+    this.cancelled = action;
     return this;
   }
 
@@ -95,6 +90,7 @@ export class SagaBuilder<TData, TContext> {
       rejectionReason: this.reason,
       ...(this.completed ? { onCompleted: this.completed } : {}),
       ...(this.rejected ? { onRejected: this.rejected } : {}),
+      ...(this.cancelled ? { onCancelled: this.cancelled } : {}),
     };
   }
 }
@@ -184,12 +180,16 @@ export class StepBuilder<TData, TContext> {
     return this.saga.rejectionReason(reason);
   }
 
-  onCompleted(action: LocalAction<TData, TContext>): SagaBuilder<TData, TContext> {
+  onCompleted(action: OutcomeAction<TData, TContext>): SagaBuilder<TData, TContext> {
     return this.saga.onCompleted(action);
   }
 
-  onRejected(action: LocalAction<TData, TContext>): SagaBuilder<TData, TContext> {
+  onRejected(action: OutcomeAction<TData, TContext>): SagaBuilder<TData, TContext> {
     return this.saga.onRejected(action);
+  }
+
+  onCancelled(action: OutcomeAction<TData, TContext>): SagaBuilder<TData, TContext> {
+    return this.saga.onCancelled(action);
   }
 
   build(): ReturnType<SagaBuilder<TData, TContext>['build']> {

@@ -39,11 +39,25 @@ export interface SagaStep<TData, TContext> {
   deadline: StepDeadline;
 }
 
+/** How a saga ended, for its end hooks. */
+export interface SagaOutcome {
+  status: 'COMPLETED' | 'REJECTED' | 'CANCELLED';
+  reason: string | null;
+}
+
+/** Runs when the saga ends, in the transaction of its last transition. */
+export type OutcomeAction<TData, TContext> = (
+  data: TData,
+  context: TContext,
+  outcome: SagaOutcome,
+) => Promise<TData | void>;
+
 export interface SagaDefinition<TData, TContext> {
   type: string;
   steps: SagaStep<TData, TContext>[];
   /** Why the saga was rejected, from its data (e.g. a reason set by a failure reply). */
   rejectionReason: (data: TData) => string;
-  onCompleted?: LocalAction<TData, TContext>;
-  onRejected?: LocalAction<TData, TContext>;
+  onCompleted?: OutcomeAction<TData, TContext>;
+  onRejected?: OutcomeAction<TData, TContext>;
+  onCancelled?: OutcomeAction<TData, TContext>;
 }

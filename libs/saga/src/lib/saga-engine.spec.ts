@@ -19,7 +19,7 @@ import {
 import { SagaTestHarness } from '../testing/saga-test-harness';
 import { defineSaga } from './saga-builder';
 import { SagaEngine } from './saga-engine';
-import { SagaNotCancellableError } from './saga-errors';
+import { SagaNotCancellableError } from './saga-not-cancellable.error';
 
 interface OrderSagaData {
   orderId: string;
@@ -73,8 +73,11 @@ const createOrderSaga = defineSaga<OrderSagaData, OrderContext>('CreateOrder', {
   .onReply(CommitStockSucceededV1)
   .retriable()
   .rejectionReason((data) => data.rejection ?? 'the order could not be completed')
-  .onRejected(async (_data, context) => {
-    context.events.push('rejected');
+  .onRejected(async (_data, context, outcome) => {
+    context.events.push(`rejected: ${outcome.reason}`);
+  })
+  .onCancelled(async (_data, context) => {
+    context.events.push('cancelled');
   })
   .onCompleted(async (_data, context) => {
     context.events.push('completed');
@@ -164,6 +167,19 @@ describe('SagaEngine, driven through the CreateOrder definition', () => {
     saga.expectStatus('REJECTED', 'payment declined').expectNoFurtherCommand();
   });
 
+  it('tells the rejection hook why', async () => {
+    const context = { events: [] as string[] };
+    const saga = new SagaTestHarness(createOrderSaga, context);
+    await saga.start(start);
+    await saga.expectCommand(ReserveStockV1).reply(ReserveStockFailedV1, {
+      orderId,
+      reason: 'insufficient stock',
+      shortages: [{ productId, requested: 2, available: 0 }],
+    });
+
+    expect(context.events).toEqual(['rejected: insufficient stock']);
+  });
+
   it('re-sends a command without a reply, then fails it and compensates it too, in reverse order', async () => {
     const saga = await throughPayment();
     await saga.advanceTime(9_999);
@@ -198,15 +214,19 @@ describe('SagaEngine, driven through the CreateOrder definition', () => {
     saga.expectStatus('REJECTED', 'payment insufficient_funds').expectNoFurtherCommand();
   });
 
-  it('after the pivot, retries a failed or silent step until it succeeds, and never compensates', async () => {
+  it('after the pivot, retries a failed or silent step at its deadline until it succeeds, and never compensates', async () => {
     const saga = await throughPayment();
     await saga.reply(AuthorizePaymentSucceededV1, { orderId, paymentId, amount: total });
     saga.expectCommand(CapturePaymentV1);
     await saga.reply(CapturePaymentFailedV1, { orderId, reason: 'provider unavailable' });
-    saga.expectCommand(CapturePaymentV1);
+    saga.expectNoFurtherCommand(); // not hammered: the re-send waits for the deadline
     await saga.advanceTime(10_000);
     await saga.advanceTime(10_000);
-    saga.expectCommand(CapturePaymentV1).expectCommand(CapturePaymentV1);
+    await saga.advanceTime(10_000);
+    saga
+      .expectCommand(CapturePaymentV1)
+      .expectCommand(CapturePaymentV1)
+      .expectCommand(CapturePaymentV1);
     await saga.reply(CapturePaymentSucceededV1, { orderId, paymentId });
 
     saga.expectCommand(CommitStockV1).expectStatus('RUNNING');
@@ -214,9 +234,14 @@ describe('SagaEngine, driven through the CreateOrder definition', () => {
   });
 
   it('cancels before the pivot: compensates the step in flight and the completed ones', async () => {
-    const saga = await throughPayment();
+    const context = { events: [] as string[] };
+    const saga = new SagaTestHarness(createOrderSaga, context);
+    await saga.start(start);
+    await saga.expectCommand(ReserveStockV1).reply(ReserveStockSucceededV1, { orderId, items });
+    saga.expectCommand(AuthorizePaymentV1);
     await saga.cancel('customer changed their mind');
     saga.expectCommand(VoidPaymentV1).expectStatus('COMPENSATING');
+    await expect(saga.cancel('twice')).rejects.toBeInstanceOf(SagaNotCancellableError);
     await saga.reply(VoidPaymentSucceededV1, { orderId, paymentId: null });
     saga.expectCommand(ReleaseStockV1);
     // The authorization's reply arrives late: recorded, ignored.
@@ -224,6 +249,7 @@ describe('SagaEngine, driven through the CreateOrder definition', () => {
     await saga.reply(ReleaseStockSucceededV1, { orderId });
 
     saga.expectStatus('CANCELLED', 'customer changed their mind').expectNoFurtherCommand();
+    expect(context.events).toEqual(['cancelled']);
     expect(saga.state.timeline.filter(({ event }) => event === 'late-reply-ignored')).toHaveLength(
       1,
     );

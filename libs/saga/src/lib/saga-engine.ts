@@ -1,5 +1,5 @@
 import { type SagaDefinition, type SagaStep } from './saga-definition';
-import { SagaNotCancellableError } from './saga-errors';
+import { SagaNotCancellableError } from './saga-not-cancellable.error';
 import {
   type AwaitedReply,
   isFinished,
@@ -36,7 +36,7 @@ export const systemClock: Clock = { now: () => new Date() };
 export class SagaEngine<TData, TContext> {
   constructor(
     readonly definition: SagaDefinition<TData, TContext>,
-    private readonly clock: Clock = systemClock,
+    readonly clock: Clock = systemClock,
   ) {}
 
   async start(id: string, data: TData, context: TContext): Promise<SagaTransition<TData>> {
@@ -91,7 +91,19 @@ export class SagaEngine<TData, TContext> {
     state.data = participant.onFailure
       ? participant.onFailure.update(state.data, reply.data)
       : state.data;
-    if (step.retriable) return this.resend(state, awaiting, 'command-resent', reply.type);
+    if (step.retriable) {
+      // Re-sent when the deadline passes, not at once: a participant failing for a while is not hammered.
+      this.record(state, step.name, 'step-failed', `${reply.type}; retried at the deadline`);
+      this.await(
+        state,
+        awaiting.stepIndex,
+        'forward',
+        awaiting.command,
+        awaiting.replies,
+        awaiting.sends,
+      );
+      return { state, commands: [] };
+    }
     this.record(state, step.name, 'step-failed', reply.type);
     // A failure reply means the participant changed nothing: this step needs no compensation.
     return this.compensate(state, this.definition.rejectionReason(state.data), context);
@@ -136,7 +148,8 @@ export class SagaEngine<TData, TContext> {
     if (isFinished(state.status))
       throw new SagaNotCancellableError(state.id, `it is ${state.status}`);
     if (state.pivotPassed) throw new SagaNotCancellableError(state.id, 'it passed its pivot');
-    if (state.status === 'COMPENSATING') return { state, commands: [] };
+    if (state.status === 'COMPENSATING')
+      throw new SagaNotCancellableError(state.id, 'it is already being rejected');
     this.record(state, null, 'cancel-requested', reason);
     const inFlight = state.awaiting;
     state.awaiting = null;
@@ -226,21 +239,31 @@ export class SagaEngine<TData, TContext> {
   }
 
   private async finish(state: SagaState<TData>, context: TContext): Promise<void> {
+    const { definition } = this;
     if (state.status === 'COMPENSATING') {
       state.status = state.endsAs ?? 'REJECTED';
       state.endsAs = null;
-      state.data = (await this.definition.onRejected?.(state.data, context)) ?? state.data;
-      this.record(
-        state,
-        null,
-        state.status === 'CANCELLED' ? 'cancelled' : 'rejected',
-        state.outcomeReason ?? undefined,
-      );
-      return;
+    } else {
+      state.status = 'COMPLETED';
     }
-    state.status = 'COMPLETED';
-    state.data = (await this.definition.onCompleted?.(state.data, context)) ?? state.data;
-    this.record(state, null, 'completed');
+    const outcome = {
+      status: state.status as 'COMPLETED' | 'REJECTED' | 'CANCELLED',
+      reason: state.outcomeReason,
+    };
+    const hook =
+      state.status === 'COMPLETED'
+        ? definition.onCompleted
+        : state.status === 'CANCELLED'
+          ? definition.onCancelled
+          : definition.onRejected;
+    state.data = (await hook?.(state.data, context, outcome)) ?? state.data;
+    const event =
+      state.status === 'COMPLETED'
+        ? 'completed'
+        : state.status === 'CANCELLED'
+          ? 'cancelled'
+          : 'rejected';
+    this.record(state, null, event, state.outcomeReason ?? undefined);
   }
 
   private resend(

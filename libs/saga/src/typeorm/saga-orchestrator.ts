@@ -4,10 +4,11 @@ import {
   type MessageEnvelope,
   type OutgoingMessage,
 } from '@shop/contracts';
-import { TypeormOutboxWriter } from '@shop/messaging';
+import { NonRetriableError, TypeormOutboxWriter } from '@shop/messaging';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { type Clock, type SagaEngine, systemClock } from '../lib/saga-engine';
+import { type SagaEngine } from '../lib/saga-engine';
 import { type SagaCommand, type SagaState, type SagaTransition } from '../lib/saga-state';
+import { SagaConcurrencyError } from './saga-concurrency.error';
 import { type StoredSaga, TypeormSagaStore } from './typeorm-saga.store';
 
 export interface SagaOrchestratorOptions<TData, TContext> {
@@ -16,7 +17,15 @@ export interface SagaOrchestratorOptions<TData, TContext> {
   source: string;
   /** The context local steps get, built on the transaction's EntityManager. */
   contextFor: (manager: EntityManager) => TContext;
-  clock?: Clock;
+}
+
+/** What one round of the deadline poller did. */
+export interface DeadlineRound {
+  handled: string[];
+  /** Changed by someone else meanwhile (another replica's poller, a reply): picked up next round. */
+  skipped: string[];
+  /** Failed for another reason: reported, and retried next round without blocking the others. */
+  failed: { sagaId: string; error: Error }[];
 }
 
 /**
@@ -30,11 +39,7 @@ export interface SagaOrchestratorOptions<TData, TContext> {
 export class SagaOrchestrator<TData, TContext> {
   private readonly store = new TypeormSagaStore();
   private readonly outbox = new TypeormOutboxWriter();
-  private readonly clock: Clock;
-
-  constructor(private readonly options: SagaOrchestratorOptions<TData, TContext>) {
-    this.clock = options.clock ?? systemClock;
-  }
+  constructor(private readonly options: SagaOrchestratorOptions<TData, TContext>) {}
 
   async start(
     manager: EntityManager,
@@ -48,7 +53,7 @@ export class SagaOrchestrator<TData, TContext> {
     return transition.state;
   }
 
-  /** A reply from a participant; `correlationId` names the saga. Unknown sagas are a contract breach. */
+  /** A reply from a participant; `correlationId` names the saga. A reply for no saga is never retried. */
   async handleReply(manager: EntityManager, reply: MessageEnvelope): Promise<SagaState<TData>> {
     const stored = await this.load(manager, reply.correlationId);
     const transition = await this.options.engine.handleReply(
@@ -73,32 +78,53 @@ export class SagaOrchestrator<TData, TContext> {
   }
 
   async get(manager: EntityManager, id: string): Promise<SagaState<TData> | undefined> {
-    return (await this.store.find<TData>(manager, id))?.state;
+    return (await this.store.find<TData>(manager, this.type, id))?.state;
   }
 
   /**
-   * Applies expired deadlines, each saga in its own transaction; returns how
-   * many it handled. Run it periodically (every few seconds) in every replica:
-   * optimistic locking makes concurrent pollers harmless.
+   * Applies expired deadlines, each saga in its own transaction. Run it
+   * periodically (every few seconds) in every replica: a saga another poller
+   * or a reply changed meanwhile is skipped (optimistic locking), and one
+   * failing saga never blocks the others.
    */
-  async processDueDeadlines(dataSource: DataSource, limit = 50): Promise<number> {
-    const due = await this.store.findDue(dataSource.manager, this.clock.now(), limit);
+  async processDueDeadlines(dataSource: DataSource, limit = 50): Promise<DeadlineRound> {
+    const round: DeadlineRound = { handled: [], skipped: [], failed: [] };
+    const due = await this.store.findDue(
+      dataSource.manager,
+      this.type,
+      this.options.engine.clock.now(),
+      limit,
+    );
     for (const id of due) {
-      await dataSource.transaction(async (manager) => {
-        const stored = await this.load(manager, id);
-        const transition = await this.options.engine.handleDeadline(
-          stored.state,
-          this.options.contextFor(manager),
-        );
-        await this.commit(manager, stored, transition, { causationId: null });
-      });
+      try {
+        await dataSource.transaction(async (manager) => {
+          const stored = await this.load(manager, id);
+          const transition = await this.options.engine.handleDeadline(
+            stored.state,
+            this.options.contextFor(manager),
+          );
+          await this.commit(manager, stored, transition, { causationId: null });
+        });
+        round.handled.push(id);
+      } catch (error) {
+        if (error instanceof SagaConcurrencyError) round.skipped.push(id);
+        else
+          round.failed.push({
+            sagaId: id,
+            error: error instanceof Error ? error : new Error(String(error)),
+          });
+      }
     }
-    return due.length;
+    return round;
+  }
+
+  private get type(): string {
+    return this.options.engine.definition.type;
   }
 
   private async load(manager: EntityManager, id: string): Promise<StoredSaga<TData>> {
-    const stored = await this.store.find<TData>(manager, id);
-    if (!stored) throw new Error(`no saga ${id}`);
+    const stored = await this.store.find<TData>(manager, this.type, id);
+    if (!stored) throw new NonRetriableError(`no ${this.type} saga ${id}`);
     return stored;
   }
 

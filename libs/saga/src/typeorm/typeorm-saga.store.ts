@@ -22,10 +22,14 @@ export class TypeormSagaStore {
     return { state, version: 1 };
   }
 
-  async find<TData>(manager: EntityManager, id: string): Promise<StoredSaga<TData> | undefined> {
+  async find<TData>(
+    manager: EntityManager,
+    type: string,
+    id: string,
+  ): Promise<StoredSaga<TData> | undefined> {
     const rows: { state: SagaState<TData>; version: number }[] = await manager.query(
-      'SELECT state, version FROM saga_instances WHERE id = $1',
-      [id],
+      'SELECT state, version FROM saga_instances WHERE id = $1 AND type = $2',
+      [id, type],
     );
     const row = rows[0];
     return row ? { state: row.state, version: row.version } : undefined;
@@ -45,11 +49,11 @@ export class TypeormSagaStore {
     return { state: next, version: stored.version + 1 };
   }
 
-  /** Ids of sagas whose awaited reply is overdue at `now`, oldest deadline first. */
-  async findDue(manager: EntityManager, now: Date, limit: number): Promise<string[]> {
+  /** Ids of sagas of `type` whose awaited reply is overdue at `now`, oldest deadline first. */
+  async findDue(manager: EntityManager, type: string, now: Date, limit: number): Promise<string[]> {
     const rows: { id: string }[] = await manager.query(
-      'SELECT id FROM saga_instances WHERE deadline_at <= $1 ORDER BY deadline_at LIMIT $2',
-      [now, limit],
+      'SELECT id FROM saga_instances WHERE type = $1 AND deadline_at <= $2 ORDER BY deadline_at LIMIT $3',
+      [type, now, limit],
     );
     return rows.map((row) => row.id);
   }

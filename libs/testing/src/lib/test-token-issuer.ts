@@ -72,11 +72,23 @@ export class TestTokenIssuer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
   }
 
-  /** A token signed with the current key. */
   async issue(claims: TestTokenClaims): Promise<string> {
     const key = this.keys[this.keys.length - 1] as SigningKey;
     return new SignJWT({ roles: claims.roles ?? ['customer'] })
       .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setIssuer(claims.issuer ?? this.issuer)
+      .setAudience(claims.audience ?? this.audience)
+      .setIssuedAt()
+      .setExpirationTime(claims.expiresIn ?? '15m')
+      .sign(key.privateKey);
+  }
+
+  /** Signed with the current key, but its header names no key. */
+  async issueWithoutKid(claims: TestTokenClaims): Promise<string> {
+    const key = this.keys[this.keys.length - 1] as SigningKey;
+    return new SignJWT({ roles: claims.roles ?? ['customer'] })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(claims.issuer ?? this.issuer)
       .setAudience(claims.audience ?? this.audience)

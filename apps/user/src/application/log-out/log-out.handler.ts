@@ -19,8 +19,9 @@ export class LogOutHandler {
       const stored = await refreshTokens.findByHashForUpdate(
         hashRefreshToken(command.refreshToken),
       );
-      if (stored && stored.userId === command.userId)
-        await refreshTokens.revokeFamily(stored.familyId);
+      if (!stored || stored.userId !== command.userId) return;
+      await refreshTokens.lockFamily(stored.familyId);
+      await refreshTokens.revokeFamily(stored.familyId);
     });
   }
 }

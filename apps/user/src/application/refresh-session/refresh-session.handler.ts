@@ -25,11 +25,15 @@ export class RefreshSessionHandler {
   async execute(command: RefreshSessionCommand): Promise<SessionTokens> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const refreshTokens = new RefreshTokenTypeormRepository(manager);
-      const stored = await refreshTokens.findByHashForUpdate(
-        hashRefreshToken(command.refreshToken),
-      );
-      if (!stored) return new InvalidRefreshTokenError('unknown');
-      if (stored.revokedAt) return new InvalidRefreshTokenError('revoked');
+      const tokenHash = hashRefreshToken(command.refreshToken);
+      const found = await refreshTokens.findByHashForUpdate(tokenHash);
+      if (!found) return new InvalidRefreshTokenError('unknown');
+      await refreshTokens.lockFamily(found.familyId);
+      // Read again under the family lock: a concurrent rotation or revocation has finished.
+      const stored = await refreshTokens.findByHashForUpdate(tokenHash);
+      if (!stored || stored.revokedAt || (await refreshTokens.isFamilyRevoked(stored.familyId))) {
+        return new InvalidRefreshTokenError('revoked');
+      }
       if (stored.usedAt) {
         await refreshTokens.revokeFamily(stored.familyId);
         return new InvalidRefreshTokenError('already used; the session is revoked');

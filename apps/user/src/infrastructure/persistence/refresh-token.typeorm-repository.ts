@@ -35,6 +35,23 @@ export class RefreshTokenTypeormRepository {
     );
   }
 
+  /**
+   * Serialises every change to one session family (rotation, reuse detection,
+   * logout) until the transaction ends: a revocation cannot miss a token that
+   * a concurrent rotation is inserting.
+   */
+  async lockFamily(familyId: string): Promise<void> {
+    await this.manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [familyId]);
+  }
+
+  async isFamilyRevoked(familyId: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      'SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL LIMIT 1',
+      [familyId],
+    );
+    return rows.length > 0;
+  }
+
   /** Locks the row: two refreshes with one token cannot both rotate it. */
   async findByHashForUpdate(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
     const rows: RefreshTokenRow[] = await this.manager.query(

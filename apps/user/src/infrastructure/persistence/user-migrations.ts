@@ -1,5 +1,4 @@
 import { MESSAGING_MIGRATIONS } from '@shop/messaging';
 import { CreateUsers1764201601000 } from './migrations/1764201601000-create-users.migration';
 
-/** Every migration of the user database, in order. */
 export const USER_MIGRATIONS = [...MESSAGING_MIGRATIONS, CreateUsers1764201601000];

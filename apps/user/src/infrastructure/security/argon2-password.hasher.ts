@@ -7,7 +7,7 @@ const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2
 @Injectable()
 export class Argon2PasswordHasher {
   // Verifying an unknown account's password against this costs the same as a real check.
-  private readonly dummyHash = hash('no account has this password', OPTIONS);
+  private dummyHash: Promise<string> | undefined;
 
   hash(password: string): Promise<string> {
     return hash(password, OPTIONS);
@@ -15,6 +15,7 @@ export class Argon2PasswordHasher {
 
   async verify(passwordHash: string | undefined, password: string): Promise<boolean> {
     if (!passwordHash) {
+      this.dummyHash ??= hash('no account has this password', OPTIONS);
       await verify(await this.dummyHash, password);
       return false;
     }

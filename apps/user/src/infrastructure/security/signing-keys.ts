@@ -27,7 +27,8 @@ export class SigningKeys {
 
   static async load(options: {
     privateKeyPem?: string;
-    previousPublicKeys?: string;
+    /** Already reduced to public members by the configuration schema. */
+    previousPublicKeys?: JWK[];
   }): Promise<SigningKeys> {
     let privateKey: KeyLike;
     let publicJwk: JWK;
@@ -44,9 +45,7 @@ export class SigningKeys {
       publicJwk = await exportJWK(pair.publicKey);
     }
     const kid = await calculateJwkThumbprint(publicJwk);
-    const previous = options.previousPublicKeys
-      ? (JSON.parse(options.previousPublicKeys) as { keys: JWK[] }).keys
-      : [];
+    const previous = options.previousPublicKeys ?? [];
     return new SigningKeys({ kid, privateKey }, [
       { ...publicJwk, kid, alg: 'RS256', use: 'sig' },
       ...previous,

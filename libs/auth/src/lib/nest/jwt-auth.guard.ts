@@ -8,7 +8,7 @@ import { Reflector } from '@nestjs/core';
 import { type AuthenticatedUser } from '../authenticated-user';
 import { InvalidTokenError } from '../verification/invalid-token.error';
 import { JwtVerifier } from '../verification/jwt-verifier';
-import { IS_PUBLIC } from './auth-metadata';
+import { IS_PUBLIC } from './public.decorator';
 
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -28,7 +28,8 @@ export class JwtAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    // Only HTTP is served here; anything else (RPC, websockets) is refused until it has its own check.
+    if (context.getType() !== 'http') return false;
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type Role } from '../roles';
-import { REQUIRED_ROLES } from './auth-metadata';
+import { REQUIRED_ROLES } from './roles.decorator';
 import { type AuthenticatedRequest } from './jwt-auth.guard';
 
 /** Runs after JwtAuthGuard: a route marked @Roles(...) needs one of them. */

@@ -1,4 +1,10 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { type AuthenticatedUser } from '../authenticated-user';
 import { isRole } from '../roles';
 import { InvalidTokenError } from './invalid-token.error';
@@ -26,6 +32,9 @@ export class JwtVerifier {
   private readonly keys: JWTVerifyGetKey;
 
   constructor(private readonly options: JwtVerifierOptions) {
+    // jose skips the iss/aud checks for an empty expectation: refuse to be built that way.
+    if (!options.issuer || !options.audience)
+      throw new Error('JwtVerifier needs a non-empty issuer and audience');
     this.keys = createRemoteJWKSet(new URL(options.jwksUrl), {
       cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
       cooldownDuration: options.cooldownMs ?? 30_000,
@@ -35,6 +44,8 @@ export class JwtVerifier {
 
   async verify(token: string | undefined): Promise<AuthenticatedUser> {
     if (!token) throw new InvalidTokenError('missing', 'no bearer token');
+    // Every token of ours names its key; without a kid, a JWKS mid-rotation matches two keys.
+    if (!kidOf(token)) throw new InvalidTokenError('malformed', 'the token names no key (kid)');
     let payload;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
@@ -56,13 +67,27 @@ export class JwtVerifier {
   }
 }
 
+function kidOf(token: string): string | undefined {
+  try {
+    return decodeProtectedHeader(token).kid;
+  } catch (error) {
+    throw new InvalidTokenError(
+      'malformed',
+      `the token is not a JWT (${(error as Error).message})`,
+    );
+  }
+}
+
 function classify(error: unknown): InvalidTokenError | undefined {
   if (error instanceof errors.JWTExpired)
     return new InvalidTokenError('expired', 'the token has expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new InvalidTokenError('invalid-claims', `claim ${error.claim} is invalid`);
   }
-  if (error instanceof errors.JWKSNoMatchingKey) {
+  if (
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
     return new InvalidTokenError('unknown-key', 'no key of the issuer matches the token');
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
