@@ -131,7 +131,9 @@ async function provision(): Promise<ProvisionedInfra> {
     else await verifyGiven('postgres', () => probePostgres(databaseUrl ?? ''));
     const adminUrl = databaseUrl ?? '';
     if (sources.mongo === 'native') {
-      mongodbUrl = (await startNativeMongo(config, adminUrl, credentials)).url;
+      mongodbUrl = (
+        await startNativeMongo(config, adminUrl, credentials, sources.postgres === 'native')
+      ).url;
     } else {
       await verifyGiven('mongo', () => probeMongo(mongodbUrl ?? ''));
     }
@@ -145,7 +147,9 @@ async function provision(): Promise<ProvisionedInfra> {
   const adminUrl = databasesOutcome.value;
 
   // docker-compose.yml's init script made the service databases, with its passwords.
-  const serviceDatabaseUrls = composeServiceUrls ?? (await serviceDatabases(adminUrl, credentials));
+  const serviceDatabaseUrls =
+    composeServiceUrls ??
+    (await serviceDatabases(adminUrl, credentials, sources.postgres === 'native'));
   const settings: InfraSettings = {
     databaseUrl: adminUrl,
     serviceDatabaseUrls,
@@ -162,6 +166,7 @@ async function provision(): Promise<ProvisionedInfra> {
 async function serviceDatabases(
   adminUrl: string,
   credentials: ReturnType<typeof loadCredentials>,
+  ownsServer: boolean,
 ): Promise<Record<DatabaseService, string>> {
   const fromEnv = SERVICE_DATABASES.every(({ envVar }) => process.env[envVar]);
   if (fromEnv) {
@@ -169,7 +174,7 @@ async function serviceDatabases(
       SERVICE_DATABASES.map(({ service, envVar }) => [service, process.env[envVar] ?? '']),
     ) as Record<DatabaseService, string>;
   }
-  return ensureServiceDatabases(adminUrl, credentials);
+  return ensureServiceDatabases(adminUrl, credentials, ownsServer);
 }
 
 export function readProvisioned(): ProvisionedInfra | undefined {

@@ -56,13 +56,19 @@ export async function ensureRoleAndDatabase(
   return url.toString();
 }
 
+/**
+ * `ownsServer`: the provisioner created this server (native), so every role on
+ * it is its own, even when `.infra/` was wiped and the passwords regenerated.
+ * On a server from the environment, only roles this checkout created are touched.
+ */
 export async function ensureServiceDatabases(
   adminUrl: string,
   credentials: Credentials,
+  ownsServer: boolean,
 ): Promise<Record<DatabaseService, string>> {
   const urls = {} as Record<DatabaseService, string>;
   for (const { service, database, role } of SERVICE_DATABASES) {
-    const known = knowsRole(credentials, role);
+    const known = ownsServer || knowsRole(credentials, role);
     urls[service] = await ensureRoleAndDatabase(
       adminUrl,
       role,

@@ -73,22 +73,18 @@ export class TestTokenIssuer {
   }
 
   async issue(claims: TestTokenClaims): Promise<string> {
-    const key = this.keys[this.keys.length - 1] as SigningKey;
-    return new SignJWT({ roles: claims.roles ?? ['customer'] })
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
-      .setSubject(claims.sub)
-      .setIssuer(claims.issuer ?? this.issuer)
-      .setAudience(claims.audience ?? this.audience)
-      .setIssuedAt()
-      .setExpirationTime(claims.expiresIn ?? '15m')
-      .sign(key.privateKey);
+    return this.sign(claims, true);
   }
 
   /** Signed with the current key, but its header names no key. */
   async issueWithoutKid(claims: TestTokenClaims): Promise<string> {
+    return this.sign(claims, false);
+  }
+
+  private sign(claims: TestTokenClaims, withKid: boolean): Promise<string> {
     const key = this.keys[this.keys.length - 1] as SigningKey;
     return new SignJWT({ roles: claims.roles ?? ['customer'] })
-      .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(withKid ? { kid: key.kid } : {}) })
       .setSubject(claims.sub)
       .setIssuer(claims.issuer ?? this.issuer)
       .setAudience(claims.audience ?? this.audience)

@@ -95,6 +95,8 @@ export async function startNativeMongo(
   config: InfraConfig,
   postgresAdminUrl: string,
   credentials: Credentials,
+  /** The PostgreSQL server is the provisioner's own (see ensureServiceDatabases). */
+  ownsPostgres: boolean,
 ): Promise<NativeMongo> {
   const url = `mongodb://${config.host}:${config.mongoPort}/`;
   if (runningProcess(NAME)) {
@@ -128,7 +130,7 @@ export async function startNativeMongo(
     });
   } else {
     const binary = await ensureFerretdb();
-    const known = knowsRole(credentials, 'ferretdb');
+    const known = ownsPostgres || knowsRole(credentials, 'ferretdb');
     const backendUrl = await ensureRoleAndDatabase(
       postgresAdminUrl,
       'ferretdb',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Db, MongoServerError } from 'mongodb';
 import { type OutboxRecord, type OutboxStore } from '../outbox/outbox-record';
+import { WorkSignal } from '../outbox/work-signal';
 import {
   type MongoOutboxDocument,
   type MongoOutboxWriter,
@@ -26,16 +27,14 @@ interface LeaseDocument {
 export class MongoOutboxStore implements OutboxStore {
   private readonly owner = randomUUID();
   private leaseUntil = 0;
-  private pendingWake = false;
-  private wake: (() => void) | undefined;
+  private readonly work = new WorkSignal();
 
   constructor(
     private readonly db: Db,
     private readonly options: { relayName: string; leaseMs?: number; writer?: MongoOutboxWriter },
   ) {
     options.writer?.written.on('written', () => {
-      this.pendingWake = true;
-      this.wake?.();
+      this.work.notify();
     });
   }
 
@@ -114,24 +113,11 @@ export class MongoOutboxStore implements OutboxStore {
   }
 
   waitForWork(timeoutMs: number): Promise<void> {
-    if (this.pendingWake) {
-      this.pendingWake = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        this.pendingWake = false;
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.wake = done;
-    });
+    return this.work.wait(timeoutMs);
   }
 
   interruptWait(): void {
-    this.wake?.();
+    this.work.interrupt();
   }
 
   async purgeSentBefore(cutoff: Date): Promise<number> {
@@ -142,7 +128,7 @@ export class MongoOutboxStore implements OutboxStore {
   }
 
   async close(): Promise<void> {
-    this.wake?.();
+    this.work.interrupt();
     if (this.leaseUntil > Date.now()) {
       await this.db
         .collection<LeaseDocument>(LEASES_COLLECTION)

@@ -1,6 +1,7 @@
 import { Client, Pool } from 'pg';
 import { type MessagingLogger } from '../messaging-logger';
 import { type OutboxRecord, type OutboxStore } from './outbox-record';
+import { WorkSignal } from './work-signal';
 
 export const OUTBOX_CHANNEL = 'outbox_messages';
 
@@ -28,8 +29,7 @@ export class PostgresOutboxStore implements OutboxStore {
   private leader = false;
   private closed = false;
   private loseSession: ((why: string) => void) | undefined;
-  private notified = false;
-  private wake: (() => void) | undefined;
+  private readonly work = new WorkSignal();
 
   constructor(
     private readonly options: {
@@ -103,24 +103,11 @@ export class PostgresOutboxStore implements OutboxStore {
   }
 
   waitForWork(timeoutMs: number): Promise<void> {
-    if (this.notified) {
-      this.notified = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        this.notified = false;
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.wake = done;
-    });
+    return this.work.wait(timeoutMs);
   }
 
   interruptWait(): void {
-    this.wake?.();
+    this.work.interrupt();
   }
 
   async purgeSentBefore(cutoff: Date): Promise<number> {
@@ -133,7 +120,7 @@ export class PostgresOutboxStore implements OutboxStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.wake?.();
+    this.work.interrupt();
     const session = this.session;
     this.session = undefined;
     this.leader = false;
@@ -156,7 +143,7 @@ export class PostgresOutboxStore implements OutboxStore {
       this.session = undefined;
       if (this.leader) this.options.logger.warn('outbox relay lost leadership', { reason: why });
       this.leader = false;
-      this.wake?.();
+      this.work.interrupt();
       session.end().catch((error: Error) =>
         this.options.logger.warn('outbox relay could not close its failed session', {
           error: error.message,
@@ -167,8 +154,7 @@ export class PostgresOutboxStore implements OutboxStore {
     session.on('error', (error) => lose(error.message));
     session.on('end', () => lose('session ended'));
     session.on('notification', () => {
-      this.notified = true;
-      this.wake?.();
+      this.work.notify();
     });
     await session.connect();
     // Listening as a standby is harmless, and a leader is never without its wake-up.
