@@ -34,6 +34,9 @@ interface JestSummary {
   numRuntimeErrorTestSuites: number;
 }
 
+/** The summary CI reads; printed last, after the servers are stopped. */
+let closingLine: string | undefined;
+
 async function lintAndTest(serverEnv: Record<string, string>): Promise<number> {
   const nxEnv = {
     ...process.env,
@@ -66,10 +69,7 @@ async function lintAndTest(serverEnv: Record<string, string>): Promise<number> {
   }
   const summary = JSON.parse(readFileSync(report, 'utf8')) as JestSummary;
   const skipped = summary.numPendingTests + summary.numTodoTests;
-  // The closing line CI reads: passed, failed and skipped counts.
-  process.stdout.write(
-    `\nTests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped\n`,
-  );
+  closingLine = `Tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`;
   if (jest.status !== 0 || summary.numRuntimeErrorTestSuites > 0) return jest.status || 1;
   if (summary.numTotalTests === 0) {
     process.stderr.write('No test ran: that is a failure.\n');
@@ -91,6 +91,7 @@ async function main(): Promise<number> {
   } finally {
     // CI machines are handed back clean; on a laptop the servers stay up for the next run.
     if (ci) await down();
+    if (closingLine) process.stdout.write(`\n${closingLine}\n`);
   }
 }
 
