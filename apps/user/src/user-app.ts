@@ -1,5 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
 import { type UserConfig } from './config/user-config';
 import { userProblemMapper } from './interface/http/user-problem.mapper';
@@ -11,5 +12,18 @@ export async function createUserApp(config: UserConfig): Promise<INestApplicatio
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(userProblemMapper));
   app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(app, userOpenApiInfo());
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+function userOpenApiInfo(): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
+    .setTitle('user service')
+    .setDescription(
+      'Accounts, sessions and the JWKS of the shop. Errors are application/problem+json.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth()
+    .build();
 }

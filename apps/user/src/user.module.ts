@@ -3,6 +3,8 @@ import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
 import { MessagingModule } from '@shop/messaging';
 import { DataSource } from 'typeorm';
+import { AccountBootstrapper } from './application/admin/account-bootstrapper';
+import { AddAddressHandler } from './application/addresses/add-address.handler';
 import { LogInHandler } from './application/log-in/log-in.handler';
 import { LogOutHandler } from './application/log-out/log-out.handler';
 import { ProfileHandler } from './application/profile/profile.handler';
@@ -15,6 +17,7 @@ import { Argon2PasswordHasher } from './infrastructure/security/argon2-password.
 import { SessionTokensIssuer } from './infrastructure/security/session-tokens.issuer';
 import { SigningKeys } from './infrastructure/security/signing-keys';
 import { AuthController } from './interface/http/auth.controller';
+import { HealthController } from './interface/http/health.controller';
 import { JwksController } from './interface/http/jwks.controller';
 import { UsersController } from './interface/http/users.controller';
 
@@ -44,7 +47,7 @@ export class UserModule {
           }),
         }),
       ],
-      controllers: [AuthController, UsersController, JwksController],
+      controllers: [AuthController, UsersController, JwksController, HealthController],
       providers: [
         // configuration and infrastructure
         { provide: USER_CONFIG, useValue: config },
@@ -66,6 +69,9 @@ export class UserModule {
         RefreshSessionHandler,
         LogOutHandler,
         ProfileHandler,
+        AddAddressHandler,
+        // start-up
+        AccountBootstrapper,
       ],
     };
   }

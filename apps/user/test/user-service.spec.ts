@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { Topics, UserRegisteredV1 } from '@shop/contracts';
 import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { InvalidConfigurationError, loadUserConfig } from '../src/config/user-config';
 import { USER_MIGRATIONS } from '../src/infrastructure/persistence/user-migrations';
@@ -22,6 +24,10 @@ interface Tokens {
   tokenType: string;
   expiresIn: number;
 }
+
+const adminEmail = 'admin@shop.test';
+const adminPassword = 'a long passphrase for the shop operator';
+const committedOpenApi = join(__dirname, '..', 'openapi.json');
 
 describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
   const kafka = new TestKafkaNamespace('user-service');
@@ -47,6 +53,8 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
         USER_DATABASE_URL: database.url,
         KAFKA_BROKERS: kafka.brokers.join(','),
         KAFKA_TOPIC_PREFIX: kafka.prefix,
+        ADMIN_EMAIL: adminEmail,
+        ADMIN_PASSWORD: adminPassword,
       }),
     );
     await app.listen(port, '127.0.0.1');
@@ -233,6 +241,96 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
 
     expect(logout.status).toBe(204);
     expect(refresh.status).toBe(401);
+  });
+
+  it("keeps a customer's addresses, and only theirs", async () => {
+    const [ada, grace] = [await registeredCustomer(), await registeredCustomer()];
+    const address = {
+      label: 'home',
+      recipient: 'Ada',
+      line1: '12 St James Square',
+      city: 'London',
+      postalCode: 'SW1Y 4JH',
+      country: 'GB',
+    };
+
+    const added = await call('POST', '/users/me/addresses', address, ada.tokens.accessToken);
+    const adas = await call('GET', '/users/me/addresses', undefined, ada.tokens.accessToken);
+    const graces = await call('GET', '/users/me/addresses', undefined, grace.tokens.accessToken);
+    const invalid = await call(
+      'POST',
+      '/users/me/addresses',
+      { ...address, country: 'Narnia' },
+      ada.tokens.accessToken,
+    );
+
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ ...address, line2: null });
+    expect(adas.body).toEqual([added.body]);
+    expect(graces.body).toEqual([]);
+    expect(invalid.status).toBe(400);
+  });
+
+  it('creates the admin from the environment; only an admin lists accounts', async () => {
+    const customer = await registeredCustomer();
+    const admin = (
+      await call('POST', '/auth/login', { email: adminEmail, password: adminPassword })
+    ).body as Tokens;
+
+    const asAdmin = await call('GET', '/users?limit=100', undefined, admin.accessToken);
+    const asCustomer = await call('GET', '/users', undefined, customer.tokens.accessToken);
+
+    expect(asAdmin.status).toBe(200);
+    expect(asAdmin.body.items.map((user: { email: string }) => user.email)).toEqual(
+      expect.arrayContaining([adminEmail, customer.email]),
+    );
+    expect(asCustomer.status).toBe(403);
+  });
+
+  it('lets a caller read an account by id only when it is theirs or they are an admin (404 otherwise)', async () => {
+    const [ada, grace] = [await registeredCustomer(), await registeredCustomer()];
+    const admin = (
+      await call('POST', '/auth/login', { email: adminEmail, password: adminPassword })
+    ).body as Tokens;
+
+    expect((await call('GET', `/users/${ada.id}`, undefined, ada.tokens.accessToken)).status).toBe(
+      200,
+    );
+    expect(
+      (await call('GET', `/users/${ada.id}`, undefined, grace.tokens.accessToken)).status,
+    ).toBe(404);
+    expect((await call('GET', `/users/${ada.id}`, undefined, admin.accessToken)).body.email).toBe(
+      ada.email,
+    );
+  });
+
+  it('answers its health checks without a token', async () => {
+    expect(await call('GET', '/health/live')).toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
+    expect(await call('GET', '/health/ready')).toMatchObject({
+      status: 200,
+      body: { checks: { database: 'up' } },
+    });
+  });
+
+  it('serves its OpenAPI document, as committed (UPDATE_OPENAPI=1 rewrites apps/user/openapi.json)', async () => {
+    const served = await call('GET', '/docs-json');
+    const rendered = `${JSON.stringify(served.body, null, 2)}\n`;
+    if (process.env['UPDATE_OPENAPI'] === '1') writeFileSync(committedOpenApi, rendered);
+
+    expect(served.status).toBe(200);
+    expect(Object.keys(served.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/auth/register',
+        '/auth/login',
+        '/users/me',
+        '/users/me/addresses',
+        '/users/{id}',
+      ]),
+    );
+    expect(readFileSync(committedOpenApi, 'utf8')).toBe(rendered);
   });
 });
 

@@ -31,6 +31,12 @@ export const userConfigSchema = z.object({
   AUTH_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   /** PKCS#8 PEM of the RS256 signing key; generated per process in development when absent. */
   AUTH_PRIVATE_KEY: z.string().startsWith('-----BEGIN PRIVATE KEY-----').optional(),
+  /** The admin account created at start-up when missing (both or neither). */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12).optional(),
+  /** The demo customer, for `npm run demo` (both or neither). */
+  DEMO_CUSTOMER_EMAIL: z.email().optional(),
+  DEMO_CUSTOMER_PASSWORD: z.string().min(12).optional(),
   /** Public keys of earlier signing keys (a JWKS document), still served during a rotation. */
   AUTH_PREVIOUS_PUBLIC_KEYS: z
     .string()
@@ -65,6 +71,16 @@ export function loadUserConfig(env: NodeJS.ProcessEnv = process.env): UserConfig
     throw new InvalidConfigurationError(`invalid configuration: ${problems.join('; ')}`);
   }
   const config = parsed.data;
+  for (const [email, password] of [
+    ['ADMIN_EMAIL', 'ADMIN_PASSWORD'],
+    ['DEMO_CUSTOMER_EMAIL', 'DEMO_CUSTOMER_PASSWORD'],
+  ] as const) {
+    if (Boolean(config[email]) !== Boolean(config[password])) {
+      throw new InvalidConfigurationError(
+        `invalid configuration: set both ${email} and ${password}, or neither`,
+      );
+    }
+  }
   const mayGenerateKey = config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
   if (!mayGenerateKey && !config.AUTH_PRIVATE_KEY) {
     throw new InvalidConfigurationError(

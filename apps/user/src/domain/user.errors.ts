@@ -35,3 +35,10 @@ export class UserNotFoundError extends UserDomainError {
     super('no such user');
   }
 }
+
+export class AddressLimitReachedError extends UserDomainError {
+  readonly code = 'address-limit-reached';
+  constructor(limit: number) {
+    super(`a customer may keep at most ${limit} addresses`);
+  }
+}

@@ -33,6 +33,16 @@ export class ProfileHandler {
     return toProfile(user);
   }
 
+  /** Accounts in creation order, a page at a time (admins only: the controller checks). */
+  async list(
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ items: Profile[]; next: string | null }> {
+    const users = await new UserTypeormRepository(this.dataSource.manager).page(after, limit + 1);
+    const items = users.slice(0, limit).map(toProfile);
+    return { items, next: users.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+  }
+
   async rename(userId: string, name: string | null): Promise<Profile> {
     const user = await new UserTypeormRepository(this.dataSource.manager).updateName(userId, name);
     if (!user) throw new UserNotFoundError();

@@ -1,4 +1,9 @@
 import { MESSAGING_MIGRATIONS } from '@shop/messaging';
 import { CreateUsers1764201601000 } from './migrations/1764201601000-create-users.migration';
+import { CreateAddresses1764201601100 } from './migrations/1764201601100-create-addresses.migration';
 
-export const USER_MIGRATIONS = [...MESSAGING_MIGRATIONS, CreateUsers1764201601000];
+export const USER_MIGRATIONS = [
+  ...MESSAGING_MIGRATIONS,
+  CreateUsers1764201601000,
+  CreateAddresses1764201601100,
+];

@@ -61,6 +61,25 @@ export class UserTypeormRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
+  /** Adds roles to an account (never removes any). */
+  async grantRoles(email: string, roles: Role[]): Promise<void> {
+    await this.manager.query(
+      'UPDATE users SET roles = ARRAY(SELECT DISTINCT unnest(roles || $2::text[])), updated_at = now() WHERE email = $1',
+      [email, roles],
+    );
+  }
+
+  /** One page of accounts in id order (UUIDv7: creation order), after the cursor. */
+  async page(after: string | undefined, limit: number): Promise<UserRecord[]> {
+    const rows: UserRow[] = after
+      ? await this.manager.query('SELECT * FROM users WHERE id > $1 ORDER BY id LIMIT $2', [
+          after,
+          limit,
+        ])
+      : await this.manager.query('SELECT * FROM users ORDER BY id LIMIT $1', [limit]);
+    return rows.map(toRecord);
+  }
+
   async updateName(id: string, name: string | null): Promise<UserRecord | undefined> {
     const [rows]: [UserRow[], number] = await this.manager.query(
       'UPDATE users SET name = $2, updated_at = now() WHERE id = $1 RETURNING *',

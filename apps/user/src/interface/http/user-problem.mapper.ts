@@ -7,6 +7,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'invalid-credentials': 401,
   'invalid-refresh-token': 401,
   'user-not-found': 404,
+  'address-limit-reached': 409,
 };
 
 /** The user service's domain errors as HTTP problems. */

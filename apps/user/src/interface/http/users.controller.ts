@@ -1,14 +1,27 @@
-import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { type AuthenticatedUser, CurrentUser } from '@shop/auth';
+import { type AuthenticatedUser, CurrentUser, Roles } from '@shop/auth';
+import { AddAddressHandler } from '../../application/addresses/add-address.handler';
 import { type Profile, ProfileHandler } from '../../application/profile/profile.handler';
+import { UserNotFoundError } from '../../domain/user.errors';
+import {
+  type Address,
+  AddressTypeormRepository,
+} from '../../infrastructure/persistence/address.typeorm-repository';
+import { DataSource } from 'typeorm';
+import { AddAddressRequest } from './dto/add-address.request';
+import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateProfileRequest } from './dto/update-profile.request';
 
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('users')
 export class UsersController {
-  constructor(private readonly profiles: ProfileHandler) {}
+  constructor(
+    private readonly profiles: ProfileHandler,
+    private readonly addAddress: AddAddressHandler,
+    private readonly dataSource: DataSource,
+  ) {}
 
   @Get('me')
   me(@CurrentUser() user: AuthenticatedUser): Promise<Profile> {
@@ -21,5 +34,38 @@ export class UsersController {
     @Body() request: UpdateProfileRequest,
   ): Promise<Profile> {
     return this.profiles.rename(user.id, request.name);
+  }
+
+  @Get('me/addresses')
+  addresses(@CurrentUser() user: AuthenticatedUser): Promise<Address[]> {
+    return new AddressTypeormRepository(this.dataSource.manager).listOf(user.id);
+  }
+
+  @Post('me/addresses')
+  add(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() request: AddAddressRequest,
+  ): Promise<Address> {
+    return this.addAddress.execute({ ...request, userId: user.id });
+  }
+
+  @Roles('admin')
+  @Get()
+  list(@Query() query: ListUsersQuery): Promise<{ items: Profile[]; next: string | null }> {
+    return this.profiles.list(query.after, query.limit ?? 20);
+  }
+
+  /**
+   * For other services' customer checks, with the caller's own token forwarded
+   * (zero trust, no service accounts): a customer may read only themselves,
+   * an admin anyone; anyone else gets the same 404 as a missing account.
+   */
+  @Get(':id')
+  async byId(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<Profile> {
+    if (caller.id !== id && !caller.roles.includes('admin')) throw new UserNotFoundError();
+    return this.profiles.get(id);
   }
 }
