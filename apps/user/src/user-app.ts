@@ -1,5 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
 import { type UserConfig } from './config/user-config';
@@ -8,7 +9,13 @@ import { UserModule } from './user.module';
 
 /** Builds the user service's HTTP application (main.ts listens; tests do too). */
 export async function createUserApp(config: UserConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(UserModule.forConfig(config), { abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(UserModule.forConfig(config), {
+    abortOnError: false,
+  });
+  if (config.TRUST_PROXY) {
+    const hops = Number(config.TRUST_PROXY);
+    app.set('trust proxy', Number.isInteger(hops) ? hops : config.TRUST_PROXY);
+  }
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(userProblemMapper));
   app.enableShutdownHooks();

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AccountBootstrapper } from './application/admin/account-bootstrapper';
 import { AddAddressHandler } from './application/addresses/add-address.handler';
 import { LogInHandler } from './application/log-in/log-in.handler';
+import { LoginThrottle } from './application/log-in/login-throttle';
 import { LogOutHandler } from './application/log-out/log-out.handler';
 import { ProfileHandler } from './application/profile/profile.handler';
 import { RefreshSessionHandler } from './application/refresh-session/refresh-session.handler';
@@ -66,6 +67,7 @@ export class UserModule {
         // use cases
         RegisterCustomerHandler,
         LogInHandler,
+        LoginThrottle,
         RefreshSessionHandler,
         LogOutHandler,
         ProfileHandler,

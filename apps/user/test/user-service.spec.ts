@@ -53,6 +53,7 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
         USER_DATABASE_URL: database.url,
         KAFKA_BROKERS: kafka.brokers.join(','),
         KAFKA_TOPIC_PREFIX: kafka.prefix,
+        TRUST_PROXY: 'loopback',
         ADMIN_EMAIL: adminEmail,
         ADMIN_PASSWORD: adminPassword,
       }),
@@ -67,18 +68,26 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     await kafka.cleanup();
   });
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     return {
       status: response.status,
+      retryAfter: response.headers.get('retry-after'),
       type: response.headers.get('content-type'),
       body: text ? JSON.parse(text) : undefined,
     };
@@ -302,6 +311,45 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     expect((await call('GET', `/users/${ada.id}`, undefined, admin.accessToken)).body.email).toBe(
       ada.email,
     );
+  });
+
+  it('blocks an account after 5 failed logins (429, Retry-After), even for the right password, and an unknown email alike', async () => {
+    const { email } = await registeredCustomer();
+    const unknown = newEmail();
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      await call('POST', '/auth/login', { email, password: 'a wrong password, again' });
+      await call('POST', '/auth/login', { email: unknown, password: 'a wrong password, again' });
+    }
+
+    const blocked = await call('POST', '/auth/login', { email, password });
+    const blockedUnknown = await call('POST', '/auth/login', { email: unknown, password });
+
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.retryAfter)).toBeGreaterThan(0);
+    expect(blocked.body.type).toBe('https://shop.example/problems/too-many-login-attempts');
+    expect(blockedUnknown.status).toBe(429);
+  });
+
+  it('blocks a client address that fails too often across accounts, not the others (behind a trusted proxy)', async () => {
+    const stuffer = { 'x-forwarded-for': '203.0.113.9' };
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      await call(
+        'POST',
+        '/auth/login',
+        { email: newEmail(), password: 'stuffed credentials' },
+        undefined,
+        stuffer,
+      );
+    }
+    const { email } = await registeredCustomer();
+
+    const fromStuffer = await call('POST', '/auth/login', { email, password }, undefined, stuffer);
+    const fromElsewhere = await call('POST', '/auth/login', { email, password }, undefined, {
+      'x-forwarded-for': '198.51.100.7',
+    });
+
+    expect(fromStuffer.status).toBe(429);
+    expect(fromElsewhere.status).toBe(200);
   });
 
   it('answers its health checks without a token', async () => {

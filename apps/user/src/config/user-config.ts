@@ -31,6 +31,12 @@ export const userConfigSchema = z.object({
   AUTH_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   /** PKCS#8 PEM of the RS256 signing key; generated per process in development when absent. */
   AUTH_PRIVATE_KEY: z.string().startsWith('-----BEGIN PRIVATE KEY-----').optional(),
+  /**
+   * Express "trust proxy": which hops may set X-Forwarded-For, so that the
+   * per-address login limit sees the client, not the gateway (e.g. `loopback`,
+   * `10.0.0.0/8`, or a hop count). Unset: the direct peer is the client.
+   */
+  TRUST_PROXY: z.string().min(1).optional(),
   /** The admin account created at start-up when missing (both or neither). */
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12).optional(),

@@ -42,3 +42,10 @@ export class AddressLimitReachedError extends UserDomainError {
     super(`a customer may keep at most ${limit} addresses`);
   }
 }
+
+export class TooManyLoginAttemptsError extends UserDomainError {
+  readonly code = 'too-many-login-attempts';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many failed logins; try again in ${retryAfterSeconds} seconds`);
+  }
+}

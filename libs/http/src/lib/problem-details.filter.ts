@@ -44,6 +44,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<HttpRequest>();
     const response = http.getResponse<HttpResponse>();
+    const mapped = this.mapError(error);
     const problem = this.toProblem(error, request.originalUrl ?? request.url);
     if (problem.status >= 500) {
       this.logger.error(
@@ -51,6 +52,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
     }
     if (response.headersSent) return;
+    // e.g. Retry-After on a 429
+    for (const [name, value] of Object.entries(mapped?.headers ?? {}))
+      response.setHeader(name, value);
     response.setHeader('content-type', PROBLEM_CONTENT_TYPE);
     response.status(problem.status).send(JSON.stringify(problem));
   }

@@ -18,4 +18,4 @@ export const PROBLEM_TYPE_BASE = 'https://shop.example/problems/';
 /** How a service maps one of its own (domain) errors to a problem; undefined: not one of ours. */
 export type ProblemMapper = (
   error: unknown,
-) => { status: number; code: string; detail: string } | undefined;
+) => { status: number; code: string; detail: string; headers?: Record<string, string> } | undefined;

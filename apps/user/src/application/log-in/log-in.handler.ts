@@ -9,6 +9,7 @@ import {
   SessionTokensIssuer,
 } from '../../infrastructure/security/session-tokens.issuer';
 import { type LogInCommand } from './log-in.command';
+import { LoginThrottle } from './login-throttle';
 
 /** Checks the credentials (as slowly for an unknown email as for a wrong password) and opens a session. */
 @Injectable()
@@ -17,14 +18,19 @@ export class LogInHandler {
     private readonly dataSource: DataSource,
     private readonly hasher: Argon2PasswordHasher,
     private readonly tokens: SessionTokensIssuer,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async execute(command: LogInCommand): Promise<SessionTokens> {
-    const user = await new UserTypeormRepository(this.dataSource.manager).findByEmail(
-      normalizeEmail(command.email),
-    );
+    const email = normalizeEmail(command.email);
+    await this.throttle.assertAllowed(email, command.clientAddress);
+    const user = await new UserTypeormRepository(this.dataSource.manager).findByEmail(email);
     const valid = await this.hasher.verify(user?.passwordHash, command.password);
-    if (!user || !valid) throw new InvalidCredentialsError();
+    if (!user || !valid) {
+      await this.throttle.recordFailure(email, command.clientAddress);
+      throw new InvalidCredentialsError();
+    }
+    await this.throttle.recordSuccess(email);
     return this.dataSource.transaction((manager) => this.tokens.issue(manager, user));
   }
 }

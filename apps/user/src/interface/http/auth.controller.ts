@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth';
 import { LogInHandler } from '../../application/log-in/log-in.handler';
@@ -29,8 +29,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  login(@Body() request: LogInRequest): Promise<SessionTokens> {
-    return this.logIn.execute(request);
+  login(@Body() request: LogInRequest, @Ip() clientAddress: string): Promise<SessionTokens> {
+    return this.logIn.execute({ ...request, clientAddress });
   }
 
   @Public()

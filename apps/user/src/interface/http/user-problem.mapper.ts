@@ -1,5 +1,5 @@
 import { type ProblemMapper } from '@shop/http';
-import { UserDomainError } from '../../domain/user.errors';
+import { TooManyLoginAttemptsError, UserDomainError } from '../../domain/user.errors';
 
 const STATUS_BY_CODE: Record<string, number> = {
   'email-already-registered': 409,
@@ -8,10 +8,18 @@ const STATUS_BY_CODE: Record<string, number> = {
   'invalid-refresh-token': 401,
   'user-not-found': 404,
   'address-limit-reached': 409,
+  'too-many-login-attempts': 429,
 };
 
 /** The user service's domain errors as HTTP problems. */
-export const userProblemMapper: ProblemMapper = (error) =>
-  error instanceof UserDomainError
-    ? { status: STATUS_BY_CODE[error.code] ?? 400, code: error.code, detail: error.message }
-    : undefined;
+export const userProblemMapper: ProblemMapper = (error) => {
+  if (!(error instanceof UserDomainError)) return undefined;
+  const problem = {
+    status: STATUS_BY_CODE[error.code] ?? 400,
+    code: error.code,
+    detail: error.message,
+  };
+  return error instanceof TooManyLoginAttemptsError
+    ? { ...problem, headers: { 'retry-after': String(error.retryAfterSeconds) } }
+    : problem;
+};
