@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
 import { MessagingModule } from '@shop/messaging';
+import { MetricsModule } from '@shop/observability';
 import { DataSource } from 'typeorm';
 import { AccountBootstrapper } from './application/admin/account-bootstrapper';
 import { AddAddressHandler } from './application/addresses/add-address.handler';
@@ -30,6 +31,7 @@ export class UserModule {
       module: UserModule,
       imports: [
         UserDatabaseModule.forConfig(config),
+        MetricsModule.forService('user'),
         MessagingModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

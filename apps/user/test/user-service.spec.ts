@@ -352,6 +352,18 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     expect(fromElsewhere.status).toBe(200);
   });
 
+  it('exposes Prometheus metrics by route, without a token', async () => {
+    await call('POST', '/auth/login', { email: newEmail(), password: 'not known at all' });
+
+    const response = await fetch(`${baseUrl}/metrics`);
+    const text = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(text).toMatch(
+      /http_requests_total\{method="POST",route="\/auth\/login",status="401",service="user"\} \d+/,
+    );
+  });
+
   it('answers its health checks without a token', async () => {
     expect(await call('GET', '/health/live')).toMatchObject({
       status: 200,

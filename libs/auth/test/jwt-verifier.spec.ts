@@ -75,6 +75,25 @@ describe('JwtVerifier (tokens checked against a real JWKS endpoint)', () => {
       'malformed',
     ],
     [
+      'a tampered payload (roles changed after signing)',
+      async () => {
+        const [header, payload, signature] = (
+          await issuer.issue({ sub: userId, roles: ['customer'] })
+        ).split('.');
+        const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
+        const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString(
+          'base64url',
+        );
+        return `${header}.${forged}.${signature}`;
+      },
+      'invalid-signature',
+    ],
+    [
+      'a key id the issuer never published',
+      () => issuer.issueWithUnpublishedKey({ sub: userId }),
+      'unknown-key',
+    ],
+    [
       'a token that names no key (no kid)',
       () => issuer.issueWithoutKid({ sub: userId }),
       'malformed',

@@ -81,8 +81,16 @@ export class TestTokenIssuer {
     return this.sign(claims, false);
   }
 
-  private sign(claims: TestTokenClaims, withKid: boolean): Promise<string> {
-    const key = this.keys[this.keys.length - 1] as SigningKey;
+  /** Signed with a key of its own id that the JWKS never served. */
+  async issueWithUnpublishedKey(claims: TestTokenClaims): Promise<string> {
+    return this.sign(claims, true, await newSigningKey());
+  }
+
+  private sign(
+    claims: TestTokenClaims,
+    withKid: boolean,
+    key = this.keys[this.keys.length - 1] as SigningKey,
+  ): Promise<string> {
     return new SignJWT({ roles: claims.roles ?? ['customer'] })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(withKid ? { kid: key.kid } : {}) })
       .setSubject(claims.sub)

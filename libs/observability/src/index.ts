@@ -1,0 +1,3 @@
+export { HttpMetricsMiddleware } from './lib/http-metrics.middleware';
+export { MetricsController } from './lib/metrics.controller';
+export { MetricsModule } from './lib/metrics.module';
