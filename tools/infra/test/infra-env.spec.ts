@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { mongo } from 'mongoose';
-import { Client } from 'pg';
+import { currentDatabase } from './support/current-database';
 import { readProvisioned } from '../src';
 
 const workspaceRoot = resolve(__dirname, '../../..');
@@ -26,19 +26,6 @@ function infraEnv(): Record<string, string> {
       .split('\n')
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
-}
-
-async function currentDatabase(url: string): Promise<string> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (
-      (await client.query<{ name: string }>('SELECT current_database() AS name')).rows[0]?.name ??
-      ''
-    );
-  } finally {
-    await client.end();
-  }
 }
 
 describe('infra env (settings of the running servers)', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { currentDatabase } from './support/current-database';
 import { InfraError } from '../src';
 import { ensureRoleAndDatabase } from '../src/service-databases';
 
@@ -10,19 +11,6 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   await client.connect();
   try {
     return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function currentDatabase(url: string): Promise<string> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (
-      (await client.query<{ name: string }>('SELECT current_database() AS name')).rows[0]?.name ??
-      ''
-    );
   } finally {
     await client.end();
   }

@@ -30,7 +30,9 @@ describe('docker-compose.yml', () => {
     (name) => {
       const service = compose.services[name];
 
-      expect(service?.healthcheck?.test).toBeDefined();
+      const healthcheck = service?.healthcheck?.test as string[] | undefined;
+      expect(healthcheck?.[0]).toMatch(/^CMD(-SHELL)?$/);
+      expect(healthcheck?.length).toBeGreaterThan(1);
       expect(service?.ports?.length).toBeGreaterThan(0);
       for (const port of service?.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
     },
