@@ -6,6 +6,7 @@ import { MetricsModule } from '@shop/observability';
 import { DataSource } from 'typeorm';
 import { AccountBootstrapper } from './application/admin/account-bootstrapper';
 import { AddAddressHandler } from './application/addresses/add-address.handler';
+import { ListAddressesHandler } from './application/addresses/list-addresses.handler';
 import { LogInHandler } from './application/log-in/log-in.handler';
 import { LoginThrottle } from './application/log-in/login-throttle';
 import { LogOutHandler } from './application/log-out/log-out.handler';
@@ -74,6 +75,7 @@ export class UserModule {
         LogOutHandler,
         ProfileHandler,
         AddAddressHandler,
+        ListAddressesHandler,
         // start-up
         AccountBootstrapper,
       ],

@@ -122,10 +122,6 @@ export function runningProcess(name: string): ProcessRecord | undefined {
   return isAlive(record.pid) && isSameProcess(record) ? record : undefined;
 }
 
-export function isRunning(record: ProcessRecord): boolean {
-  return isAlive(record.pid);
-}
-
 /** Stops a process we started: `signal` first, `killSignal` after `timeoutMs`. */
 export async function stopProcess(
   name: string,

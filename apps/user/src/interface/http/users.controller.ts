@@ -2,13 +2,10 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from 
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Roles } from '@shop/auth';
 import { AddAddressHandler } from '../../application/addresses/add-address.handler';
+import { ListAddressesHandler } from '../../application/addresses/list-addresses.handler';
 import { type Profile, ProfileHandler } from '../../application/profile/profile.handler';
 import { UserNotFoundError } from '../../domain/user.errors';
-import {
-  type Address,
-  AddressTypeormRepository,
-} from '../../infrastructure/persistence/address.typeorm-repository';
-import { DataSource } from 'typeorm';
+import { type Address } from '../../infrastructure/persistence/address.typeorm-repository';
 import { AddAddressRequest } from './dto/add-address.request';
 import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateProfileRequest } from './dto/update-profile.request';
@@ -20,7 +17,7 @@ export class UsersController {
   constructor(
     private readonly profiles: ProfileHandler,
     private readonly addAddress: AddAddressHandler,
-    private readonly dataSource: DataSource,
+    private readonly listAddresses: ListAddressesHandler,
   ) {}
 
   @Get('me')
@@ -38,7 +35,7 @@ export class UsersController {
 
   @Get('me/addresses')
   addresses(@CurrentUser() user: AuthenticatedUser): Promise<Address[]> {
-    return new AddressTypeormRepository(this.dataSource.manager).listOf(user.id);
+    return this.listAddresses.execute(user.id);
   }
 
   @Post('me/addresses')
