@@ -5,3 +5,4 @@ export { type TestInfraSettings, testInfraSettings } from './lib/test-infra-sett
 export { uniqueName } from './lib/unique-name';
 export { DisposableKafkaBroker } from './lib/disposable-kafka-broker';
 export { TestTokenIssuer, type TestTokenClaims } from './lib/test-token-issuer';
+export { DECLARED_SKIP_MARKER, itWhen } from './lib/test-when';
