@@ -1,0 +1,9 @@
+export {
+  type CircuitBreakerOptions,
+  type CircuitState,
+  ResilientHttpClient,
+  type UpstreamOptions,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './lib/resilient-http-client';
+export { type UnavailableReason, UpstreamUnavailableError } from './lib/upstream.errors';

@@ -1,0 +1,181 @@
+import CircuitBreaker from 'opossum';
+import { type UnavailableReason, UpstreamUnavailableError } from './upstream.errors';
+
+export interface CircuitBreakerOptions {
+  /** Failure percentage in the rolling window that opens the circuit. */
+  errorThresholdPercentage: number;
+  /** Calls in the window before the percentage counts (a single failure never opens it). */
+  volumeThreshold: number;
+  /** How long the circuit stays open before one trial call (half-open). */
+  resetTimeoutMs: number;
+  rollingWindowMs: number;
+}
+
+export interface UpstreamOptions {
+  /** The upstream's name, in errors, logs and metrics (`catalog`). */
+  name: string;
+  baseUrl: string;
+  /** Per attempt, connection to last body byte. */
+  timeoutMs: number;
+  /** Extra attempts for idempotent reads (GET, HEAD) that found the upstream unavailable. */
+  retries?: number;
+  /** Base of the exponential backoff between attempts (full jitter). */
+  retryBackoffMs?: number;
+  breaker?: Partial<CircuitBreakerOptions>;
+  /** Bulkhead: calls in flight at once; more fail fast as `saturated`. */
+  maxConcurrent?: number;
+}
+
+export interface UpstreamRequest {
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path and query, appended to `baseUrl`. */
+  path: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the upstream sent JSON, else the text (or undefined when empty). */
+  body: unknown;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+const DEFAULT_BREAKER: CircuitBreakerOptions = {
+  errorThresholdPercentage: 50,
+  volumeThreshold: 5,
+  resetTimeoutMs: 5_000,
+  rollingWindowMs: 10_000,
+};
+const IDEMPOTENT = new Set(['GET', 'HEAD']);
+const RETRIABLE_STATUS = new Set([500, 502, 503, 504]);
+
+/** Thrown inside an attempt for a 5xx, so the breaker counts it as a failure. */
+class ServerErrorResponse extends Error {
+  constructor(readonly response: UpstreamResponse) {
+    super(`answered ${response.status}`);
+  }
+}
+
+/**
+ * An HTTP client for one upstream with the four stability patterns a caller
+ * needs: a timeout on every attempt, retries with backoff for idempotent reads
+ * only, a circuit breaker (opossum) that fails fast while the upstream is
+ * down, and a bulkhead that caps calls in flight. 4xx answers are results, not
+ * failures: they are returned and never trip the breaker. Everything that is
+ * not an answer becomes an `UpstreamUnavailableError`.
+ */
+export class ResilientHttpClient {
+  private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamResponse>;
+  private readonly retries: number;
+  private readonly retryBackoffMs: number;
+
+  constructor(private readonly options: UpstreamOptions) {
+    this.retries = options.retries ?? 2;
+    this.retryBackoffMs = options.retryBackoffMs ?? 50;
+    const breaker = { ...DEFAULT_BREAKER, ...options.breaker };
+    this.breaker = new CircuitBreaker((request: UpstreamRequest) => this.attempt(request), {
+      name: options.name,
+      // The attempt enforces its own timeout (and aborts the request); opossum's would not.
+      timeout: false,
+      errorThresholdPercentage: breaker.errorThresholdPercentage,
+      volumeThreshold: breaker.volumeThreshold,
+      resetTimeout: breaker.resetTimeoutMs,
+      rollingCountTimeout: breaker.rollingWindowMs,
+      ...(options.maxConcurrent ? { capacity: options.maxConcurrent } : {}),
+    });
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get circuitState(): CircuitState {
+    if (this.breaker.opened) return 'open';
+    return this.breaker.halfOpen ? 'half-open' : 'closed';
+  }
+
+  /** Called on every circuit transition (for logs and metrics). */
+  onCircuitStateChange(listener: (state: CircuitState) => void): void {
+    this.breaker.on('open', () => listener('open'));
+    this.breaker.on('halfOpen', () => listener('half-open'));
+    this.breaker.on('close', () => listener('closed'));
+  }
+
+  async request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const method = request.method ?? 'GET';
+    const attempts = IDEMPOTENT.has(method) ? 1 + this.retries : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.breaker.fire({ ...request, method });
+      } catch (error) {
+        const unavailable = this.toUnavailable(error);
+        const retriable =
+          unavailable.reason !== 'circuit-open' && unavailable.reason !== 'saturated';
+        if (!retriable || attempt >= attempts) throw unavailable;
+        await delay(Math.random() * this.retryBackoffMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  shutdown(): void {
+    this.breaker.shutdown();
+  }
+
+  private async attempt(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['content-type'] = 'application/json';
+    }
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const response = await fetch(new URL(request.path, this.options.baseUrl), {
+      method: request.method ?? 'GET',
+      headers,
+      ...(body === undefined ? {} : { body }),
+      signal,
+    });
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    const result: UpstreamResponse = {
+      status: response.status,
+      headers: response.headers,
+      body:
+        text === '' ? undefined : /[/+]json\b/.test(type) ? (JSON.parse(text) as unknown) : text,
+    };
+    if (RETRIABLE_STATUS.has(response.status)) throw new ServerErrorResponse(result);
+    return result;
+  }
+
+  private toUnavailable(error: unknown): UpstreamUnavailableError {
+    const { name } = this.options;
+    const code = (error as { code?: string } | null)?.code;
+    const unavailable = (reason: UnavailableReason, detail: string): UpstreamUnavailableError =>
+      new UpstreamUnavailableError(name, reason, detail, { cause: error });
+    if (code === 'EOPENBREAKER') return unavailable('circuit-open', 'failing fast');
+    if (code === 'ESEMLOCKED') return unavailable('saturated', 'too many calls in flight');
+    if (error instanceof ServerErrorResponse) return unavailable('server-error', error.message);
+    // Errors from fetch may come from another realm (e.g. under Jest): match by name, not class.
+    const errorName = (error as { name?: string } | null)?.name;
+    if (errorName === 'TimeoutError') {
+      return unavailable('timeout', `no answer within ${this.options.timeoutMs} ms`);
+    }
+    return unavailable('unreachable', describe(error));
+  }
+}
+
+function describe(error: unknown): string {
+  const { cause, message } = (error ?? {}) as {
+    cause?: { code?: string; message?: string };
+    message?: string;
+  };
+  return cause?.code ?? cause?.message ?? message ?? String(error);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
