@@ -33,6 +33,8 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Retry it like a read; for a POST that only reads (a lookup). Default: GET and HEAD only. */
+  idempotent?: boolean;
 }
 
 export interface UpstreamResponse {
@@ -107,7 +109,7 @@ export class ResilientHttpClient {
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
     const method = request.method ?? 'GET';
-    const attempts = IDEMPOTENT.has(method) ? 1 + this.retries : 1;
+    const attempts = (request.idempotent ?? IDEMPOTENT.has(method)) ? 1 + this.retries : 1;
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.breaker.fire({ ...request, method });

@@ -15,6 +15,8 @@ export interface CreateOrderSagaData {
 /** What the saga's local steps and end hooks do to the order, in the saga's transaction. */
 export interface CreateOrderSagaEffects {
   approve(orderId: string): Promise<void>;
+  /** Payment captured and stock committed: the saga is done (the order stays APPROVED). */
+  completed(orderId: string): Promise<void>;
   reject(orderId: string, reason: string): Promise<void>;
   cancel(orderId: string, reason: string): Promise<void>;
 }

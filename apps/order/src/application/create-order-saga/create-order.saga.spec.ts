@@ -25,6 +25,9 @@ class RecordedEffects implements CreateOrderSagaEffects {
   async approve(orderId: string): Promise<void> {
     this.calls.push(`approve ${orderId}`);
   }
+  async completed(orderId: string): Promise<void> {
+    this.calls.push(`completed ${orderId}`);
+  }
   async reject(orderId: string, reason: string): Promise<void> {
     this.calls.push(`reject ${orderId}: ${reason}`);
   }
@@ -82,6 +85,7 @@ describe('CreateOrder saga', () => {
     });
     await saga.expectCommand(CommitStockV1, { orderId }).reply(CommitStockSucceededV1, { orderId });
     saga.expectStatus('COMPLETED').expectNoFurtherCommand();
+    expect(effects.calls).toEqual([`approve ${orderId}`, `completed ${orderId}`]);
     expect(saga.state.data.paymentId).toBe(paymentId);
     expect(saga.state.timeline.map((entry) => entry.event)).toContain('local-step-done');
   });

@@ -77,6 +77,7 @@ export function createOrderSaga(
     .retriable()
 
     .rejectionReason((data) => data.rejection ?? 'the order could not be completed')
+    .onCompleted(async (data, effects) => effects.completed(data.orderId))
     .onRejected(async (data, effects, { reason }) =>
       effects.reject(data.orderId, reason ?? 'rejected'),
     )

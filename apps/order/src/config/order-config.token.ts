@@ -1,0 +1,1 @@
+export const ORDER_CONFIG = Symbol('order.config');

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const milliseconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+/** Every setting of the order service, from the environment, checked at start-up. */
+export const orderConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
+  PORT: port.default(3003),
+  ORDER_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((value) => value.split(',').map((broker) => broker.trim())),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  AUTH_JWKS_URL: z.url().default('http://localhost:3001/.well-known/jwks.json'),
+  AUTH_ISSUER: z.url().default('http://localhost:3001'),
+  AUTH_AUDIENCE: z.string().min(1).default('shop'),
+  /** The user service: customer checks, with the caller's token forwarded. */
+  USER_SERVICE_URL: z.url().default('http://localhost:3001'),
+  /** The catalog service: the price snapshot of an order's products. */
+  CATALOG_SERVICE_URL: z.url().default('http://localhost:3002'),
+  /** Per attempt; reads are retried `UPSTREAM_RETRIES` times on top. */
+  UPSTREAM_TIMEOUT_MS: milliseconds(2_000),
+  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** How long an open circuit fails fast before one trial call. */
+  UPSTREAM_BREAKER_RESET_MS: milliseconds(5_000),
+  /** How long a saga step waits for its reply before re-sending the command. */
+  SAGA_STEP_TIMEOUT_MS: milliseconds(10_000),
+  /** Re-sends before a step without a reply counts as failed (steps after the pivot re-send forever). */
+  SAGA_MAX_RESENDS: z.coerce.number().int().min(0).max(20).default(3),
+  /** How often each replica looks for sagas whose deadline passed. */
+  SAGA_DEADLINE_POLL_MS: milliseconds(1_000),
+});
+
+export type OrderConfig = z.infer<typeof orderConfigSchema>;
+
+export class InvalidConfigurationError extends Error {
+  override readonly name = 'InvalidConfigurationError';
+}
+
+/** Reads and checks the configuration; one message names every bad or missing variable. */
+export function loadOrderConfig(env: NodeJS.ProcessEnv = process.env): OrderConfig {
+  const parsed = orderConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new InvalidConfigurationError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,30 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
+import { type OrderConfig } from './config/order-config';
+import { orderProblemMapper } from './interface/http/order-problem.mapper';
+import { OrderModule } from './order.module';
+
+/** Builds the order service's HTTP application (main.ts listens; tests do too). */
+export async function createOrderApp(config: OrderConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(OrderModule.forConfig(config), { abortOnError: false });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(orderProblemMapper));
+  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, orderOpenApiInfo()), {
+    jsonDocumentUrl: 'docs-json',
+  });
+  return app;
+}
+
+function orderOpenApiInfo(): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
+    .setTitle('order service')
+    .setDescription(
+      'Orders and the CreateOrder saga behind them. POST /orders answers 202 at once; the saga reserves stock, authorizes the payment, approves the order, then captures and commits. Errors are application/problem+json.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth()
+    .build();
+}
