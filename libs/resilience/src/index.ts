@@ -1,6 +1,7 @@
 export {
   type CircuitBreakerOptions,
   type CircuitState,
+  type ResponseHeaders,
   ResilientHttpClient,
   type UpstreamOptions,
   type UpstreamRequest,

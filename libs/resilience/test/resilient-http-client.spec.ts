@@ -69,8 +69,8 @@ describe('ResilientHttpClient (real HTTP upstream)', () => {
   beforeEach(() => {
     upstream.hits = 0;
   });
-  afterEach(() => {
-    for (const created of clients.splice(0)) created.shutdown();
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((created) => created.shutdown()));
   });
   afterAll(() => upstream.stop());
 

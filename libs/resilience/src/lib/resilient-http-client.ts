@@ -1,4 +1,5 @@
 import CircuitBreaker from 'opossum';
+import { Agent, request as undiciRequest } from 'undici';
 import { type UnavailableReason, UpstreamUnavailableError } from './upstream.errors';
 
 export interface CircuitBreakerOptions {
@@ -37,9 +38,12 @@ export interface UpstreamRequest {
   idempotent?: boolean;
 }
 
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
 export interface UpstreamResponse {
   status: number;
-  headers: Headers;
+  /** Lower-case names, as received. */
+  headers: ResponseHeaders;
   /** Parsed JSON when the upstream sent JSON, else the text (or undefined when empty). */
   body: unknown;
 }
@@ -54,6 +58,9 @@ const DEFAULT_BREAKER: CircuitBreakerOptions = {
 };
 const IDEMPOTENT = new Set(['GET', 'HEAD']);
 const RETRIABLE_STATUS = new Set([500, 502, 503, 504]);
+
+/** An attempt ran out of time (the request was aborted). */
+class AttemptTimedOut extends Error {}
 
 /** Thrown inside an attempt for a 5xx, so the breaker counts it as a failure. */
 class ServerErrorResponse extends Error {
@@ -74,8 +81,14 @@ export class ResilientHttpClient {
   private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamResponse>;
   private readonly retries: number;
   private readonly retryBackoffMs: number;
+  // Keep-alive connections per upstream (undici): no TCP handshake per call.
+  private readonly dispatcher: Agent;
 
   constructor(private readonly options: UpstreamOptions) {
+    this.dispatcher = new Agent({
+      keepAliveTimeout: 10_000,
+      connections: options.maxConcurrent ?? 128,
+    });
     this.retries = options.retries ?? 2;
     this.retryBackoffMs = options.retryBackoffMs ?? 50;
     const breaker = { ...DEFAULT_BREAKER, ...options.breaker };
@@ -123,8 +136,9 @@ export class ResilientHttpClient {
     }
   }
 
-  shutdown(): void {
+  async shutdown(): Promise<void> {
     this.breaker.shutdown();
+    await this.dispatcher.close();
   }
 
   private async attempt(request: UpstreamRequest): Promise<UpstreamResponse> {
@@ -135,22 +149,28 @@ export class ResilientHttpClient {
       headers['content-type'] = 'application/json';
     }
     const signal = AbortSignal.timeout(this.options.timeoutMs);
-    const response = await fetch(new URL(request.path, this.options.baseUrl), {
-      method: request.method ?? 'GET',
-      headers,
-      ...(body === undefined ? {} : { body }),
-      signal,
-    });
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? '';
-    const result: UpstreamResponse = {
-      status: response.status,
-      headers: response.headers,
-      body:
-        text === '' ? undefined : /[/+]json\b/.test(type) ? (JSON.parse(text) as unknown) : text,
-    };
-    if (RETRIABLE_STATUS.has(response.status)) throw new ServerErrorResponse(result);
-    return result;
+    try {
+      const response = await undiciRequest(new URL(request.path, this.options.baseUrl), {
+        method: request.method ?? 'GET',
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal,
+        dispatcher: this.dispatcher,
+      });
+      const text = await response.body.text();
+      const type = String(response.headers['content-type'] ?? '');
+      const result: UpstreamResponse = {
+        status: response.statusCode,
+        headers: response.headers,
+        body:
+          text === '' ? undefined : /[/+]json\b/.test(type) ? (JSON.parse(text) as unknown) : text,
+      };
+      if (RETRIABLE_STATUS.has(response.statusCode)) throw new ServerErrorResponse(result);
+      return result;
+    } catch (error) {
+      if (signal.aborted && !(error instanceof ServerErrorResponse)) throw new AttemptTimedOut();
+      throw error;
+    }
   }
 
   private toUnavailable(error: unknown): UpstreamUnavailableError {
@@ -161,9 +181,7 @@ export class ResilientHttpClient {
     if (code === 'EOPENBREAKER') return unavailable('circuit-open', 'failing fast');
     if (code === 'ESEMLOCKED') return unavailable('saturated', 'too many calls in flight');
     if (error instanceof ServerErrorResponse) return unavailable('server-error', error.message);
-    // Errors from fetch may come from another realm (e.g. under Jest): match by name, not class.
-    const errorName = (error as { name?: string } | null)?.name;
-    if (errorName === 'TimeoutError') {
+    if (error instanceof AttemptTimedOut) {
       return unavailable('timeout', `no answer within ${this.options.timeoutMs} ms`);
     }
     return unavailable('unreachable', describe(error));

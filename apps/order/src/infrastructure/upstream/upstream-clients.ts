@@ -25,8 +25,7 @@ export class UpstreamClients implements OnApplicationShutdown {
     );
   }
 
-  onApplicationShutdown(): void {
-    this.users.shutdown();
-    this.catalog.shutdown();
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.users.shutdown(), this.catalog.shutdown()]);
   }
 }
