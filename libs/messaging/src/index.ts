@@ -32,6 +32,7 @@ export { DeadLetterPublisher } from './lib/dead-letter/dead-letter.publisher';
 export { DeadLetterQueue, type StoredDeadLetter } from './lib/dead-letter/dead-letter.queue';
 export { HandlesMessage } from './lib/nest/handles-message.decorator';
 export { MessagePublisher } from './lib/nest/message-publisher';
+export { MongoMessagePublisher } from './lib/nest/mongo-message-publisher';
 export { MessagingModule, type MessagingModuleAsyncOptions } from './lib/nest/messaging.module';
 export { type MessagingModuleOptions } from './lib/nest/messaging-module-options';
 export { deterministicMessageId } from './lib/mongo/deterministic-message-id';

@@ -46,9 +46,8 @@ export class MongoOutboxStore implements OutboxStore {
     return this.options.leaseMs ?? 15_000;
   }
 
-  /** Renews at half the lease, so a live leader never lets it lapse. */
   isLeader(): boolean {
-    return Date.now() < this.leaseUntil - this.leaseMs / 2;
+    return Date.now() < this.leaseUntil;
   }
 
   async tryAcquireLeadership(): Promise<boolean> {
@@ -73,8 +72,9 @@ export class MongoOutboxStore implements OutboxStore {
     }
   }
 
+  /** Renews at half the lease, so a live leader never lets it lapse (nor reports losing it). */
   async holdLeadership(): Promise<boolean> {
-    return this.isLeader() || this.tryAcquireLeadership();
+    return Date.now() < this.leaseUntil - this.leaseMs / 2 || this.tryAcquireLeadership();
   }
 
   async fetchUnsent(limit: number): Promise<OutboxRecord[]> {

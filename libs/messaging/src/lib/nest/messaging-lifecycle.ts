@@ -7,17 +7,24 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Kafka, logLevel } from 'kafkajs';
-import { type EntityManager } from 'typeorm';
 import { ConsumerRunner } from '../consumer/consumer-runner';
 import { type MessageHandler } from '../consumer/message-handler';
+import { type Inbox } from '../inbox/inbox';
 import { TypeormInbox } from '../inbox/typeorm-inbox';
 import { TopicNames } from '../kafka/topic-names';
 import { provisionTopics } from '../kafka/topic-provisioner';
 import { type MessagingLogger } from '../messaging-logger';
+import { MongoInbox } from '../mongo/mongo-inbox';
+import { MongoOutboxStore } from '../mongo/mongo-outbox.store';
+import { type OutboxStore } from '../outbox/outbox-record';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { PostgresOutboxStore } from '../outbox/postgres-outbox.store';
 import { HANDLES_MESSAGE } from './handles-message.decorator';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-module-options';
+import { MongoMessagePublisher } from './mongo-message-publisher';
+
+/** The inbox's transaction: an EntityManager on PostgreSQL, the Db on MongoDB. */
+type HandlerTransaction = unknown;
 
 /**
  * Wires the runtime into Nest's lifecycle: at bootstrap, provisions topics,
@@ -28,10 +35,11 @@ import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-modu
 export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Messaging');
   private relay: OutboxRelay | undefined;
-  private consumer: ConsumerRunner<EntityManager> | undefined;
+  private consumer: ConsumerRunner<HandlerTransaction> | undefined;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    private readonly mongoPublisher: MongoMessagePublisher,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
@@ -65,28 +73,25 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
         await admin.disconnect();
       }
     }
+    if (options.mongo) await MongoOutboxStore.ensureIndexes(options.mongo.db);
     if (options.relay?.enabled !== false) {
       this.relay = new OutboxRelay({
         kafka,
         topics,
         logger,
         ...(options.relay?.pollIntervalMs ? { pollIntervalMs: options.relay.pollIntervalMs } : {}),
-        store: new PostgresOutboxStore({
-          connectionString: this.connectionString(),
-          relayName: options.service,
-          logger,
-        }),
+        store: this.outboxStore(logger),
       });
       this.relay.start();
     }
     if (options.consume) {
-      this.consumer = new ConsumerRunner<EntityManager>({
+      this.consumer = new ConsumerRunner<HandlerTransaction>({
         kafka,
         groupId: options.consume.groupId ?? options.service,
         topics: options.consume.topics,
         topicNames: topics,
         handlers: this.discoverHandlers(),
-        inbox: new TypeormInbox(options.dataSource),
+        inbox: this.inbox(),
         logger,
         ...(options.consume.maxAttempts ? { maxAttempts: options.consume.maxAttempts } : {}),
       });
@@ -99,8 +104,30 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     await this.relay?.stop();
   }
 
-  private discoverHandlers(): Map<string, MessageHandler<EntityManager>> {
-    const handlers = new Map<string, MessageHandler<EntityManager>>();
+  private outboxStore(logger: MessagingLogger): OutboxStore {
+    const { options } = this;
+    if (options.mongo) {
+      return new MongoOutboxStore(options.mongo.db, {
+        relayName: options.service,
+        writer: this.mongoPublisher.writer,
+      });
+    }
+    return new PostgresOutboxStore({
+      connectionString: this.connectionString(),
+      relayName: options.service,
+      logger,
+    });
+  }
+
+  private inbox(): Inbox<HandlerTransaction> {
+    const { options } = this;
+    return (
+      options.mongo ? new MongoInbox(options.mongo.db) : new TypeormInbox(options.dataSource)
+    ) as Inbox<HandlerTransaction>;
+  }
+
+  private discoverHandlers(): Map<string, MessageHandler<HandlerTransaction>> {
+    const handlers = new Map<string, MessageHandler<HandlerTransaction>>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object') continue;
@@ -119,6 +146,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   private connectionString(): string {
+    if (!this.options.dataSource) throw new Error('MessagingModule needs `dataSource` or `mongo`');
     const { options } = this.options.dataSource;
     if (options.type !== 'postgres' || !options.url) {
       throw new Error('MessagingModule needs a PostgreSQL DataSource configured with `url`');

@@ -1,19 +1,30 @@
-import { type TopicSpec } from '../kafka/topic-provisioner';
+import { type Db } from 'mongodb';
 import { type DataSource } from 'typeorm';
+import { type TopicSpec } from '../kafka/topic-provisioner';
 
-export interface MessagingModuleOptions {
+interface CommonMessagingOptions {
   /** The service's name: the envelopes' `source`, the relay's lock name, the default group id. */
   service: string;
   brokers: string[];
   /** Prepended to every topic name (shared clusters, tests); empty in production. */
   topicPrefix?: string;
-  /** The service's PostgreSQL: the outbox and inbox tables live there (MESSAGING_MIGRATIONS). */
-  dataSource: DataSource;
   /** The topics this service creates at start (with their DLQs). */
   provisionTopics?: TopicSpec[];
   /** Logical topics to consume; handlers are the methods marked @HandlesMessage. */
   consume?: { topics: string[]; groupId?: string; maxAttempts?: number };
   relay?: { enabled?: boolean; pollIntervalMs?: number };
 }
+
+/**
+ * Where the outbox and the inbox live: exactly one of
+ * - `dataSource`: the service's PostgreSQL (MESSAGING_MIGRATIONS among its
+ *   migrations); handlers get the inbox transaction's EntityManager and send
+ *   with MessagePublisher;
+ * - `mongo.db`: the service's MongoDB database (no multi-document
+ *   transactions); handlers get the Db, must be idempotent themselves, and
+ *   send with MongoMessagePublisher (deterministic ids for replies).
+ */
+export type MessagingModuleOptions = CommonMessagingOptions &
+  ({ dataSource: DataSource; mongo?: never } | { mongo: { db: Db }; dataSource?: never });
 
 export const MESSAGING_OPTIONS = Symbol('shop.messaging.options');

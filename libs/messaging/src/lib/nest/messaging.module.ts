@@ -3,13 +3,18 @@ import { DiscoveryModule } from '@nestjs/core';
 import { MessagePublisher } from './message-publisher';
 import { MessagingLifecycle } from './messaging-lifecycle';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-module-options';
+import { MongoMessagePublisher } from './mongo-message-publisher';
 
 export interface MessagingModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   inject?: unknown[];
   useFactory: (...args: never[]) => MessagingModuleOptions | Promise<MessagingModuleOptions>;
 }
 
-/** The outbox relay, the inbox consumer and MessagePublisher for one service. */
+/**
+ * The outbox relay, the inbox consumer and the publisher for one service:
+ * MessagePublisher on PostgreSQL (`dataSource`), MongoMessagePublisher on
+ * MongoDB (`mongo`).
+ */
 @Module({})
 export class MessagingModule {
   static forRootAsync(options: MessagingModuleAsyncOptions): DynamicModule {
@@ -24,9 +29,10 @@ export class MessagingModule {
           useFactory: options.useFactory,
         },
         MessagePublisher,
+        MongoMessagePublisher,
         MessagingLifecycle,
       ],
-      exports: [MessagePublisher],
+      exports: [MessagePublisher, MongoMessagePublisher],
     };
   }
 }

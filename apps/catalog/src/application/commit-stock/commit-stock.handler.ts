@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { COMMITTABLE } from '../../domain/stock-reservation';
+import { StockReservationMongooseRepository } from '../../infrastructure/persistence/stock-reservation.mongoose-repository';
+import { StockMongooseRepository } from '../../infrastructure/persistence/stock.mongoose-repository';
+
+export type CommitStockOutcome = { kind: 'committed' } | { kind: 'refused'; reason: string };
+
+/** After the order is approved: its held units become sold (they left `available` when reserved). */
+@Injectable()
+export class CommitStockHandler {
+  constructor(
+    private readonly reservations: StockReservationMongooseRepository,
+    private readonly stock: StockMongooseRepository,
+  ) {}
+
+  async execute(orderId: string): Promise<CommitStockOutcome> {
+    const reservation = await this.reservations.find(orderId);
+    if (!reservation) return { kind: 'refused', reason: `no reservation for order ${orderId}` };
+    if (reservation.status === 'committed') return { kind: 'committed' };
+    if (!COMMITTABLE.includes(reservation.status)) {
+      return {
+        kind: 'refused',
+        reason: `the reservation of order ${orderId} is ${reservation.status}, not reserved`,
+      };
+    }
+    if (!(await this.reservations.transition(orderId, COMMITTABLE, 'committing'))) {
+      return this.execute(orderId); // it moved on meanwhile: answer from where it is now
+    }
+    for (const line of reservation.lines) {
+      await this.stock.commitLine(line.productId, orderId, line.quantity);
+    }
+    await this.reservations.transition(orderId, ['committing'], 'committed');
+    return { kind: 'committed' };
+  }
+}

@@ -1,0 +1,6 @@
+import { type ReservationLine } from '../../domain/stock-reservation';
+
+export interface ReserveStockCommand {
+  orderId: string;
+  items: ReservationLine[];
+}

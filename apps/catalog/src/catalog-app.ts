@@ -1,0 +1,32 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
+import { CatalogModule } from './catalog.module';
+import { type CatalogConfig } from './config/catalog-config';
+import { catalogProblemMapper } from './interface/http/catalog-problem.mapper';
+
+/** Builds the catalog service's HTTP application (main.ts listens; tests do too). */
+export async function createCatalogApp(config: CatalogConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(CatalogModule.forConfig(config), {
+    abortOnError: false,
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(catalogProblemMapper));
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(app, catalogOpenApiInfo());
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+function catalogOpenApiInfo(): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
+    .setTitle('catalog service')
+    .setDescription(
+      'Products, categories and stock of the shop. Prices are integer minor units with an ISO 4217 currency. Errors are application/problem+json.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth()
+    .build();
+}

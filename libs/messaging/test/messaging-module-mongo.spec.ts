@@ -1,0 +1,125 @@
+import 'reflect-metadata';
+import { Injectable } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import {
+  type DataOf,
+  type ParsedMessage,
+  ReserveStockSucceededV1,
+  ReserveStockV1,
+  Topics,
+} from '@shop/contracts';
+import { TestKafkaNamespace, TestMongoDatabase } from '@shop/testing';
+import { type Db, MongoClient } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import { HandlesMessage, MessagingModule, MongoMessagePublisher, OUTBOX_COLLECTION } from '../src';
+import { eventually } from './support/messaging-test-bed';
+
+/** A handler on MongoDB: an idempotent single-document effect, then a reply with a derived id. */
+@Injectable()
+class StockReservationHandlers {
+  attempts = 0;
+
+  constructor(private readonly publisher: MongoMessagePublisher) {}
+
+  @HandlesMessage(ReserveStockV1)
+  async reserve(message: ParsedMessage, db: Db): Promise<void> {
+    const command = message.envelope.data as DataOf<typeof ReserveStockV1>;
+    this.attempts += 1;
+    await db
+      .collection<{ _id: string; items: unknown }>('reservations')
+      .updateOne(
+        { _id: command.orderId },
+        { $setOnInsert: { items: command.items } },
+        { upsert: true },
+      );
+    await this.publisher.publishCausedBy(
+      message.envelope,
+      ReserveStockSucceededV1,
+      { orderId: command.orderId, items: command.items },
+      'reply',
+    );
+    // The first attempt "crashes" after its effects: the retry must converge, not duplicate.
+    if (this.attempts === 1) throw new Error('crashed after writing the reply');
+  }
+}
+
+describe(`MessagingModule on MongoDB (NestJS, real ${process.env['MONGODB_SERVER']} and Kafka)`, () => {
+  const kafka = new TestKafkaNamespace('messaging-module-mongo');
+  let database: TestMongoDatabase;
+  let client: MongoClient;
+  let db: Db;
+  let moduleRef: TestingModule;
+
+  beforeAll(async () => {
+    database = TestMongoDatabase.create('messaging-module-mongo');
+    client = await MongoClient.connect(database.url);
+    db = client.db(database.name);
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        MessagingModule.forRootAsync({
+          useFactory: () => ({
+            service: 'catalog',
+            brokers: kafka.brokers,
+            topicPrefix: kafka.prefix,
+            mongo: { db },
+            provisionTopics: [
+              { name: Topics.catalogCommands, partitions: 3, replicationFactor: 1 },
+              { name: Topics.orderSagaReplies, partitions: 3, replicationFactor: 1 },
+            ],
+            consume: { topics: [Topics.catalogCommands], maxAttempts: 3 },
+            relay: { pollIntervalMs: 200 },
+          }),
+        }),
+      ],
+      providers: [StockReservationHandlers],
+    }).compile();
+    await moduleRef.init();
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await database?.drop();
+    await client?.close();
+    await kafka.cleanup();
+  });
+
+  it('runs a command through the Mongo outbox, relay and handler, and replies once after a retry', async () => {
+    const publisher = moduleRef.get(MongoMessagePublisher);
+    const orderId = randomUUID();
+    const items = [{ productId: randomUUID(), quantity: 2 }];
+    const command = await publisher.publish(
+      ReserveStockV1,
+      { orderId, items },
+      { correlationId: orderId },
+    );
+
+    const replies: Record<string, unknown>[] = [];
+    const reader = kafka.client.consumer({ groupId: kafka.groupId('order-saga') });
+    await reader.connect();
+    await reader.subscribe({ topic: kafka.topic(Topics.orderSagaReplies), fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        replies.push(JSON.parse(message.value?.toString() ?? '{}'));
+      },
+    });
+    await eventually(
+      () => replies,
+      (seen) => seen.length >= 1,
+    );
+    await reader.disconnect();
+
+    expect(moduleRef.get(StockReservationHandlers).attempts).toBe(2);
+    expect(replies).toEqual([
+      expect.objectContaining({
+        type: ReserveStockSucceededV1.type,
+        source: 'catalog',
+        correlationId: orderId,
+        causationId: command.id,
+        data: { orderId, items },
+      }),
+    ]);
+    expect(
+      await db.collection(OUTBOX_COLLECTION).countDocuments({ type: ReserveStockSucceededV1.type }),
+    ).toBe(1);
+  });
+});
