@@ -51,7 +51,10 @@ export class OrderModule {
               topic(Topics.catalogCommands),
               topic(Topics.paymentCommands),
             ],
-            consume: { topics: [Topics.orderSagaReplies] },
+            consume: {
+              topics: [Topics.orderSagaReplies],
+              sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+            },
           }),
         }),
         AuthModule.forRootAsync({

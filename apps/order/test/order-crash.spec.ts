@@ -1,24 +1,20 @@
 import { parseMessage, Topics } from '@shop/contracts';
-import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
+import {
+  freePort,
+  ServiceProcess,
+  TestKafkaNamespace,
+  TestPostgresDatabase,
+  TestTokenIssuer,
+} from '@shop/testing';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { ORDER_MIGRATIONS } from '../src/infrastructure/persistence/order-migrations';
-import { OrderProcess } from './support/order-process';
 import { ScriptedParticipants } from './support/scripted-participants';
 import { StubUpstreams } from './support/stub-upstreams';
 import { waitFor } from './support/wait-for';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const customer = uuidv7();
 const product = uuidv7();
@@ -35,7 +31,7 @@ describe('order service killed mid-saga (kill -9, real PostgreSQL and Kafka)', (
   const participants = new ScriptedParticipants(kafka);
   let database: TestPostgresDatabase;
   let tokens: TestTokenIssuer;
-  let order: OrderProcess;
+  let order: ServiceProcess;
   let token: string;
 
   beforeAll(async () => {
@@ -56,8 +52,9 @@ describe('order service killed mid-saga (kill -9, real PostgreSQL and Kafka)', (
       name: 'Desk lamp',
       price: { amount: 2_500, currency: 'EUR' },
     });
-    order = new OrderProcess(
-      {
+    order = new ServiceProcess({
+      app: 'order',
+      env: {
         NODE_ENV: 'test',
         PORT: String(await freePort()),
         ORDER_DATABASE_URL: database.url,
@@ -70,9 +67,11 @@ describe('order service killed mid-saga (kill -9, real PostgreSQL and Kafka)', (
         CATALOG_SERVICE_URL: upstreamUrl,
         SAGA_STEP_TIMEOUT_MS: '3000',
         SAGA_DEADLINE_POLL_MS: '250',
+        // The killed process's consumer is dropped from the group after this.
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
       },
-      mkdtempSync(join(tmpdir(), 'order-crash-')),
-    );
+      logDirectory: mkdtempSync(join(tmpdir(), 'order-crash-')),
+    });
     await order.start();
     await participants.start();
     token = await tokens.issue({ sub: customer, roles: ['customer'] });

@@ -94,6 +94,9 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
         inbox: this.inbox(),
         logger,
         ...(options.consume.maxAttempts ? { maxAttempts: options.consume.maxAttempts } : {}),
+        ...(options.consume.sessionTimeoutMs
+          ? { sessionTimeoutMs: options.consume.sessionTimeoutMs }
+          : {}),
       });
       await this.consumer.start();
     }

@@ -11,7 +11,18 @@ interface CommonMessagingOptions {
   /** The topics this service creates at start (with their DLQs). */
   provisionTopics?: TopicSpec[];
   /** Logical topics to consume; handlers are the methods marked @HandlesMessage. */
-  consume?: { topics: string[]; groupId?: string; maxAttempts?: number };
+  consume?: {
+    topics: string[];
+    groupId?: string;
+    maxAttempts?: number;
+    /**
+     * How long the broker waits for a silent member before giving its
+     * partitions to another (default 30 s). A replica killed without a goodbye
+     * holds its partitions this long: shorter recovers faster, but must stay
+     * above the longest pause between heartbeats (a slow handler).
+     */
+    sessionTimeoutMs?: number;
+  };
   relay?: { enabled?: boolean; pollIntervalMs?: number };
 }
 

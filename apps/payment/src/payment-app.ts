@@ -1,0 +1,33 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
+import { type PaymentConfig } from './config/payment-config';
+import { paymentProblemMapper } from './interface/http/payment-problem.mapper';
+import { PaymentModule } from './payment.module';
+
+/** Builds the payment service's HTTP application (main.ts listens; tests do too). */
+export async function createPaymentApp(config: PaymentConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(PaymentModule.forConfig(config), {
+    abortOnError: false,
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(paymentProblemMapper));
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(app, paymentOpenApiInfo());
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+function paymentOpenApiInfo(): Omit<OpenAPIObject, 'paths'> {
+  return new DocumentBuilder()
+    .setTitle('payment service')
+    .setDescription(
+      'Payments of orders (authorizations, captures, voids, refunds), readable by their customer or an admin. ' +
+        'Commands arrive over Kafka (payment.commands); errors are application/problem+json.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth()
+    .build();
+}

@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const workspaceRoot = resolve(__dirname, '../../../..');
+
+export interface ServiceProcessOptions {
+  /** The app under apps/ (`order`), started from its `src/main.ts`. */
+  app: string;
+  env: Record<string, string>;
+  /** Where `<app>-<n>.log` files go, one per start. */
+  logDirectory: string;
+  /** The path that answers 200 once the service is ready. */
+  readyPath?: string;
+  startTimeoutMs?: number;
+}
+
+/**
+ * One app of the workspace as its own OS process, as it runs in production:
+ * started from source (SWC keeps Nest's decorator metadata), killed with
+ * SIGKILL for fault tests, started again on the same settings. Its output
+ * goes to a log file per start, named in every error.
+ */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private starts = 0;
+  private logPath = '';
+
+  constructor(private readonly options: ServiceProcessOptions) {
+    mkdirSync(options.logDirectory, { recursive: true });
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.options.env['PORT']}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Runs another entry point of the app to completion (e.g. `migrate`, `seed`). */
+  static async run(
+    app: string,
+    script: string,
+    env: Record<string, string>,
+    logDirectory: string,
+  ): Promise<void> {
+    mkdirSync(logDirectory, { recursive: true });
+    const logPath = join(logDirectory, `${app}-${script}.log`);
+    const log = createWriteStream(logPath);
+    const child = spawnApp(app, script, env);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    if (code !== 0) throw new Error(`${app} ${script} exited with ${code}; see ${logPath}`);
+  }
+
+  async start(): Promise<void> {
+    this.starts += 1;
+    this.logPath = join(this.options.logDirectory, `${this.options.app}-${this.starts}.log`);
+    const log = createWriteStream(this.logPath);
+    const child = spawnApp(this.options.app, 'main', this.options.env);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.child = child;
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 90_000);
+    const readyUrl = `${this.baseUrl}${this.options.readyPath ?? '/health/ready'}`;
+    for (;;) {
+      if (child.exitCode !== null) {
+        throw new Error(
+          `${this.options.app} exited with ${child.exitCode} at start; see ${this.logPath}`,
+        );
+      }
+      try {
+        if ((await fetch(readyUrl)).ok) return;
+      } catch {
+        // Not listening yet: keep polling until the deadline.
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`${this.options.app} not ready at ${readyUrl}; see ${this.logPath}`);
+      }
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  }
+
+  /** kill -9: no shutdown hook runs. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** SIGTERM: a graceful shutdown. */
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill(signal);
+    await exited;
+  }
+}
+
+function spawnApp(app: string, script: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/${script}.ts`], {
+    cwd: workspaceRoot,
+    env: { ...process.env, ...env, SWC_NODE_PROJECT: 'tsconfig.base.json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
