@@ -1,0 +1,7 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  displayName: 'gateway',
+  preset: '../../jest.preset.cjs',
+  rootDir: __dirname,
+  testTimeout: 60_000,
+};

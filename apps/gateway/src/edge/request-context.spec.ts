@@ -1,0 +1,20 @@
+import { requestContextOf } from './request-context';
+
+describe('requestContextOf', () => {
+  it('keeps a well-formed request id and continues the caller’s trace with a new span', () => {
+    const parent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const context = requestContextOf({ 'x-request-id': 'abc-123', traceparent: parent });
+    expect(context.requestId).toBe('abc-123');
+    expect(context.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(context.traceparent).not.toBe(parent);
+  });
+
+  it('replaces a malformed request id and starts a trace when none (or a bad one) is given', () => {
+    const context = requestContextOf({
+      'x-request-id': 'bad id\nwith newline',
+      traceparent: '00-0-0-0',
+    });
+    expect(context.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(context.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+});

@@ -1,0 +1,30 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+// W3C Trace Context: version-traceid-parentid-flags, ids not all zeros.
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export interface RequestContext {
+  requestId: string;
+  traceparent: string;
+}
+
+/**
+ * The request id (a client's own, when well-formed, else a new one) and the
+ * W3C trace context: the trace continues with a new span id for the hop to
+ * the upstream, or starts here.
+ */
+export function requestContextOf(
+  headers: Record<string, string | string[] | undefined>,
+): RequestContext {
+  const given = headers['x-request-id'];
+  const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  const parent = headers['traceparent'];
+  const traceId =
+    typeof parent === 'string' && TRACEPARENT.test(parent)
+      ? parent.slice(3, 35)
+      : randomBytes(16).toString('hex');
+  const flags =
+    typeof parent === 'string' && TRACEPARENT.test(parent) ? parent.slice(53, 55) : '01';
+  return { requestId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}` };
+}

@@ -1,0 +1,66 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { ProblemDetailsFilter, createValidationPipe } from '@shop/http';
+import helmet from 'helmet';
+import { type GatewayConfig } from './config/gateway-config';
+import { requestContextOf } from './edge/request-context';
+import { gatewayProblemMapper } from './gateway-problem.mapper';
+import { GatewayModule } from './gateway.module';
+import { OpenApiRegistry } from './openapi/openapi-registry';
+
+const EXPOSED_HEADERS = [
+  'x-request-id',
+  'location',
+  'retry-after',
+  'etag',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'idempotent-replayed',
+];
+
+/** Builds the gateway's HTTP application (main.ts listens; tests do too). */
+export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forConfig(config), {
+    abortOnError: false,
+    bodyParser: false,
+    // The bytes as received, forwarded unchanged.
+    rawBody: true,
+  });
+  if (config.TRUST_PROXY) {
+    const hops = Number(config.TRUST_PROXY);
+    app.set('trust proxy', Number.isInteger(hops) ? hops : config.TRUST_PROXY);
+  }
+  // The gateway decides which answers carry an ETag (the cached product reads).
+  app.set('etag', false);
+  app.use(
+    (
+      request: { headers: Record<string, string | string[] | undefined>; context?: unknown },
+      response: { setHeader(name: string, value: string): void },
+      next: () => void,
+    ) => {
+      const context = requestContextOf(request.headers);
+      request.context = context;
+      response.setHeader('x-request-id', context.requestId);
+      next();
+    },
+  );
+  app.use(helmet());
+  app.enableCors({
+    origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
+    exposedHeaders: EXPOSED_HEADERS,
+  });
+  app.useBodyParser('json', { limit: config.BODY_LIMIT });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(gatewayProblemMapper));
+  app.enableShutdownHooks();
+  const registry = app.get(OpenApiRegistry);
+  SwaggerModule.setup('docs', app, registry.document, {
+    jsonDocumentUrl: 'docs-json',
+    // The merged document changes as services' documents are (re)fetched.
+    patchDocumentOnRequest: () => registry.document,
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+import {
+  type DynamicModule,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  RequestMethod,
+} from '@nestjs/common';
+import { JwtVerifier } from '@shop/auth';
+import { MetricsModule } from '@shop/observability';
+import { OrderDetailsController } from './composition/order-details.controller';
+import { type GatewayConfig } from './config/gateway-config';
+import { GATEWAY_CONFIG } from './config/gateway-config.token';
+import { EdgeAuthenticator } from './edge/edge-authenticator';
+import { RateLimits } from './edge/rate-limits';
+import { HealthController } from './health/health.controller';
+import { OpenApiRegistry } from './openapi/openapi-registry';
+import { EdgeProxyMiddleware } from './proxy/edge-proxy.middleware';
+import { ResponseCache } from './proxy/response-cache';
+import { Upstreams } from './proxy/upstreams';
+
+/** The gateway: all wiring in one place. */
+@Module({})
+export class GatewayModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly openApi: OpenApiRegistry,
+    private readonly upstreams: Upstreams,
+    private readonly limits: RateLimits,
+  ) {}
+
+  static forConfig(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      // Not global: global modules' middleware runs first, and the metrics middleware must see every request.
+      imports: [MetricsModule.forService('gateway')],
+      controllers: [HealthController, OrderDetailsController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        // the services behind the gateway
+        { provide: Upstreams, useFactory: () => Upstreams.fromConfig(config) },
+        // edge policies
+        { provide: RateLimits, useFactory: () => RateLimits.fromConfig(config) },
+        {
+          provide: EdgeAuthenticator,
+          useFactory: () =>
+            new EdgeAuthenticator(
+              new JwtVerifier({
+                jwksUrl: config.AUTH_JWKS_URL,
+                issuer: config.AUTH_ISSUER,
+                audience: config.AUTH_AUDIENCE,
+              }),
+            ),
+        },
+        {
+          provide: ResponseCache,
+          useFactory: () =>
+            new ResponseCache(config.PRODUCT_CACHE_TTL_MS, config.PRODUCT_CACHE_STALE_MS),
+        },
+        {
+          provide: OpenApiRegistry,
+          inject: [Upstreams],
+          useFactory: (upstreams: Upstreams) =>
+            new OpenApiRegistry(upstreams, config.OPENAPI_REFRESH_MS, (message) =>
+              process.stderr.write(`[gateway] ${message}\n`),
+            ),
+        },
+        EdgeProxyMiddleware,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(EdgeProxyMiddleware)
+      .forRoutes({ path: 'api/v1/*path', method: RequestMethod.ALL });
+  }
+
+  onApplicationBootstrap(): void {
+    this.openApi.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.openApi.stop();
+    await Promise.all([this.upstreams.shutdown(), this.limits.close()]);
+  }
+}

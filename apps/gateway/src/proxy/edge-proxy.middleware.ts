@@ -1,0 +1,202 @@
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { type AuthenticatedUser } from '@shop/auth';
+import { UpstreamUnavailableError } from '@shop/resilience';
+import { type GatewayConfig } from '../config/gateway-config';
+import { GATEWAY_CONFIG } from '../config/gateway-config.token';
+import { API_PREFIX, ROUTES } from '../config/route-table';
+import { EdgeAuthenticator } from '../edge/edge-authenticator';
+import { methodNotAllowed, routeNotFound } from '../edge/edge.errors';
+import { type RequestContext } from '../edge/request-context';
+import { RateLimits, type RateLimitState, tighter } from '../edge/rate-limits';
+import { OpenApiRegistry } from '../openapi/openapi-registry';
+import { RouteMatcher } from '../routing/route-matcher';
+import { type CachedResponse, notModified, ResponseCache } from './response-cache';
+import { Upstreams } from './upstreams';
+
+/** What the edge reads from, and writes to, Express's request and response. */
+export interface EdgeRequest {
+  method: string;
+  originalUrl: string;
+  ip?: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string | string[]>;
+  body?: unknown;
+  rawBody?: Buffer;
+  route?: { path: string };
+  context: RequestContext;
+  user?: AuthenticatedUser;
+  protocol: string;
+}
+
+export interface EdgeResponse {
+  statusCode: number;
+  status(code: number): EdgeResponse;
+  setHeader(name: string, value: string | number | readonly string[]): void;
+  send(body?: string): void;
+  end(): void;
+}
+
+// Headers a client may send on to a service; everything else stays at the edge.
+const FORWARDED_REQUEST_HEADERS = [
+  'authorization',
+  'accept-language',
+  'idempotency-key',
+  'user-agent',
+];
+// Headers of a service's answer the client gets; hop-by-hop and internal ones stay.
+const RETURNED_RESPONSE_HEADERS = [
+  'location',
+  'retry-after',
+  'idempotent-replayed',
+  'www-authenticate',
+  'cache-control',
+];
+
+/**
+ * The edge, for every `/api/v1` request, in this order: match the route
+ * table (404/405), limit per client address (429), authenticate and limit
+ * per user (401/403/429), validate against the merged OpenAPI document (400),
+ * then answer from the product cache or forward to the service through its
+ * resilient client (timeout, retries for reads, breaker: 503 or the last good
+ * cached answer). Every answer carries the rate-limit headers.
+ */
+@Injectable()
+export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResponse> {
+  private readonly matcher = new RouteMatcher(ROUTES);
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly limits: RateLimits,
+    private readonly authenticator: EdgeAuthenticator,
+    private readonly openApi: OpenApiRegistry,
+    private readonly upstreams: Upstreams,
+    private readonly cache: ResponseCache,
+  ) {}
+
+  async use(request: EdgeRequest, response: EdgeResponse, next: () => void): Promise<void> {
+    const queryAt = request.originalUrl.indexOf('?');
+    const pathname = queryAt < 0 ? request.originalUrl : request.originalUrl.slice(0, queryAt);
+    const apiPath = pathname.slice(API_PREFIX.length) || '/';
+    const match = this.matcher.match(request.method, apiPath);
+    if (!match) throw this.matcher.knowsPath(apiPath) ? methodNotAllowed() : routeNotFound();
+    const { route } = match;
+    request.route = { path: `${API_PREFIX}${route.path}` };
+
+    let limit: RateLimitState;
+    try {
+      limit = await this.limits.consumeAddress(request.ip ?? 'unknown', route.limit === 'auth');
+      if (route.access !== 'public') {
+        const authorization = request.headers['authorization'];
+        request.user = await this.authenticator.authenticate(
+          typeof authorization === 'string' ? authorization : undefined,
+          route.access,
+        );
+        limit = tighter(limit, await this.limits.consumeUser(request.user.id));
+      }
+    } catch (error) {
+      const state = (error as { state?: RateLimitState }).state;
+      if (state) setRateLimitHeaders(response, state);
+      throw error;
+    }
+    setRateLimitHeaders(response, limit);
+
+    this.openApi.validate({
+      method: request.method,
+      path: pathname,
+      headers: request.headers,
+      query: request.query,
+      body: request.body,
+    });
+    if (route.upstream === 'gateway') return next();
+
+    const cacheKey = route.cache && request.method === 'GET' ? request.originalUrl : undefined;
+    const cached = cacheKey ? this.cache.fresh(cacheKey) : undefined;
+    if (cached) return this.sendCached(request, response, cached, 'HIT');
+    try {
+      const answer = await this.upstreams.get(route.upstream).request({
+        method: route.method,
+        path: request.originalUrl.slice(API_PREFIX.length),
+        headers: this.forwardedHeaders(request),
+        raw: true,
+        ...(request.rawBody?.length
+          ? {
+              rawBody: {
+                contentType: String(request.headers['content-type'] ?? 'application/json'),
+                text: request.rawBody.toString('utf8'),
+              },
+            }
+          : {}),
+      });
+      const contentType = String(answer.headers['content-type'] ?? 'application/json');
+      const body = answer.body === undefined ? '' : String(answer.body);
+      if (cacheKey && answer.status === 200) {
+        const entry = this.cache.store(cacheKey, { status: 200, contentType, body });
+        return this.sendCached(request, response, entry, 'MISS');
+      }
+      for (const name of RETURNED_RESPONSE_HEADERS) {
+        const value = answer.headers[name];
+        if (value !== undefined) response.setHeader(name, value);
+      }
+      if (body === '') {
+        response.status(answer.status).end();
+        return;
+      }
+      response.setHeader('content-type', contentType);
+      response.status(answer.status).send(body);
+    } catch (error) {
+      if (!(error instanceof UpstreamUnavailableError)) throw error;
+      const stale = cacheKey ? this.cache.stale(cacheKey) : undefined;
+      if (stale) return this.sendCached(request, response, stale, 'STALE');
+      throw error;
+    }
+  }
+
+  private sendCached(
+    request: EdgeRequest,
+    response: EdgeResponse,
+    entry: CachedResponse,
+    outcome: 'HIT' | 'MISS' | 'STALE',
+  ): void {
+    response.setHeader('etag', entry.etag);
+    response.setHeader('x-cache', outcome);
+    response.setHeader(
+      'cache-control',
+      `public, max-age=${Math.floor(this.config.PRODUCT_CACHE_TTL_MS / 1_000)}`,
+    );
+    if (outcome === 'STALE') response.setHeader('warning', '110 - "Response is Stale"');
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (notModified(typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined, entry.etag)) {
+      response.status(304).end();
+      return;
+    }
+    response.setHeader('content-type', entry.contentType);
+    response.status(entry.status).send(entry.body);
+  }
+
+  private forwardedHeaders(request: EdgeRequest): Record<string, string> {
+    const headers: Record<string, string> = {
+      'x-request-id': request.context.requestId,
+      traceparent: request.context.traceparent,
+      'x-forwarded-proto': request.protocol,
+    };
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const forwardedFor = request.headers['x-forwarded-for'];
+    headers['x-forwarded-for'] = [
+      typeof forwardedFor === 'string' ? forwardedFor : undefined,
+      request.ip,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return headers;
+  }
+}
+
+function setRateLimitHeaders(response: EdgeResponse, state: RateLimitState): void {
+  // draft-ietf-httpapi-ratelimit-headers (the separate-fields form).
+  response.setHeader('ratelimit-limit', state.limit);
+  response.setHeader('ratelimit-remaining', state.remaining);
+  response.setHeader('ratelimit-reset', state.resetSeconds);
+}

@@ -1,0 +1,58 @@
+import { LRUCache } from 'lru-cache';
+import { createHash } from 'node:crypto';
+
+export interface CachedResponse {
+  status: number;
+  contentType: string;
+  body: string;
+  etag: string;
+  storedAt: number;
+}
+
+/**
+ * Public product reads, kept briefly: fresh entries answer without asking the
+ * catalog; older ones (up to `staleMs`) stand in when the catalog cannot
+ * answer (its circuit is open, it timed out). Bounded by entry count (LRU).
+ */
+export class ResponseCache {
+  private readonly entries: LRUCache<string, CachedResponse>;
+
+  constructor(
+    private readonly freshMs: number,
+    staleMs: number,
+    maxEntries = 5_000,
+  ) {
+    this.entries = new LRUCache({ max: maxEntries, ttl: Math.max(staleMs, freshMs) });
+  }
+
+  fresh(key: string, now = Date.now()): CachedResponse | undefined {
+    const entry = this.entries.get(key);
+    return entry && now - entry.storedAt < this.freshMs ? entry : undefined;
+  }
+
+  /** Any entry still within the stale limit: the fallback while the upstream is down. */
+  stale(key: string): CachedResponse | undefined {
+    return this.entries.get(key);
+  }
+
+  store(
+    key: string,
+    response: Omit<CachedResponse, 'etag' | 'storedAt'>,
+    now = Date.now(),
+  ): CachedResponse {
+    const entry = { ...response, etag: etagOf(response.body), storedAt: now };
+    this.entries.set(key, entry);
+    return entry;
+  }
+}
+
+export function etagOf(body: string): string {
+  return `W/"${createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+/** If-None-Match matches the entity tag (weak comparison, `*`, lists). */
+export function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+}

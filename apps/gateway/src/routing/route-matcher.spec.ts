@@ -1,0 +1,39 @@
+import { ROUTES } from '../config/route-table';
+import { RouteMatcher } from './route-matcher';
+
+describe('RouteMatcher on the route table', () => {
+  const matcher = new RouteMatcher(ROUTES);
+
+  it('matches literal paths and path parameters', () => {
+    expect(matcher.match('GET', '/products')?.route).toMatchObject({
+      upstream: 'catalog',
+      cache: true,
+    });
+    expect(matcher.match('GET', '/products/abc')).toMatchObject({
+      route: { path: '/products/:id' },
+      params: { id: 'abc' },
+    });
+    expect(matcher.match('POST', '/orders/o-1/cancel')).toMatchObject({
+      route: { upstream: 'order', access: 'user' },
+      params: { id: 'o-1' },
+    });
+  });
+
+  it('exposes nothing outside the table: internal endpoints stay internal', () => {
+    expect(matcher.match('POST', '/products/lookup')).toBeUndefined();
+    expect(matcher.match('GET', '/users')).toBeUndefined();
+    expect(matcher.match('GET', '/health/ready')).toBeUndefined();
+    expect(matcher.match('GET', '/products/a/b')).toBeUndefined();
+  });
+
+  it('tells a wrong method from an unknown path', () => {
+    expect(matcher.match('DELETE', '/orders')).toBeUndefined();
+    expect(matcher.knowsPath('/orders')).toBe(true);
+    expect(matcher.knowsPath('/nowhere')).toBe(false);
+  });
+
+  it('marks the credential routes for the stricter limit and the admin routes for the role', () => {
+    expect(matcher.match('POST', '/auth/login')?.route.limit).toBe('auth');
+    expect(matcher.match('POST', '/products/p/stock')?.route.access).toBe('admin');
+  });
+});
