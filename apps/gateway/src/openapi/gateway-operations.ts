@@ -34,7 +34,8 @@ export const GATEWAY_OPERATIONS: {
       type: 'object',
       required: ['order', 'products', 'payment', 'unavailable'],
       properties: {
-        order: { $ref: '#/components/schemas/OrderOrderResponse' },
+        // Not a $ref to the order service's schema: the document must stand while that service is away.
+        order: { type: 'object', description: 'The order, as GET /api/v1/orders/{id} answers it' },
         products: { type: 'array', nullable: true, items: { type: 'object' } },
         payment: { type: 'object', nullable: true },
         unavailable: { type: 'array', items: { type: 'string', enum: ['catalog', 'payment'] } },

@@ -1,13 +1,15 @@
 import { type OpenAPIObject } from '@nestjs/swagger';
 import { RequestValidationError } from '@shop/http';
 import addFormats from 'ajv-formats';
-import OpenAPIBackend from 'openapi-backend';
-import { ROUTES, type UpstreamName } from '../config/route-table';
+import OpenAPIBackend, { type Operation } from 'openapi-backend';
+import { API_PREFIX, type Route, ROUTES, type UpstreamName } from '../config/route-table';
 import { type Upstreams, UPSTREAM_NAMES } from '../proxy/upstreams';
-import { mergeOpenApi } from './merge-openapi';
+import { mergeOpenApi, openApiPath } from './merge-openapi';
 import { GATEWAY_OPERATIONS } from './gateway-operations';
 
 export interface IncomingRequest {
+  /** The route table's pattern (`/products/:id`): names the operation without matching every path. */
+  route: Route;
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
@@ -26,6 +28,8 @@ export class OpenApiRegistry {
   private documents: Partial<Record<UpstreamName, OpenAPIObject>> = {};
   private merged: OpenAPIObject = mergeOpenApi({}, ROUTES, GATEWAY_OPERATIONS);
   private validator: OpenAPIBackend | undefined;
+  // Resolved once per refresh: openapi-backend would otherwise rebuild its operation list per request.
+  private operations = new Map<Route, Operation>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -80,6 +84,16 @@ export class OpenApiRegistry {
       },
     });
     await validator.init();
+    const operations = new Map<Route, Operation>();
+    for (const route of ROUTES) {
+      const operation = validator.router.matchOperation({
+        method: route.method,
+        path: `${API_PREFIX}${openApiPath(route.path)}`,
+        headers: {},
+      });
+      if (operation) operations.set(route, operation);
+    }
+    this.operations = operations;
     this.documents = documents;
     this.merged = merged;
     this.validator = validator;
@@ -92,7 +106,8 @@ export class OpenApiRegistry {
   /** Throws RequestValidationError naming each bad field; unknown operations pass. */
   validate(request: IncomingRequest): void {
     const validator = this.validator;
-    if (!validator) return;
+    const operation = this.operations.get(request.route);
+    if (!validator || !operation) return;
     const headers = Object.fromEntries(
       Object.entries(request.headers).filter(
         (entry): entry is [string, string | string[]] => entry[1] !== undefined,
@@ -105,8 +120,6 @@ export class OpenApiRegistry {
       query: request.query,
       body: request.body,
     };
-    const operation = validator.matchOperation(candidate);
-    if (!operation) return;
     const result = validator.validateRequest(candidate, operation);
     if (result.valid) return;
     throw new RequestValidationError(

@@ -101,6 +101,7 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
     setRateLimitHeaders(response, limit);
 
     this.openApi.validate({
+      route,
       method: request.method,
       path: pathname,
       headers: request.headers,

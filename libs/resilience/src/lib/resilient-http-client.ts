@@ -36,6 +36,10 @@ export interface UpstreamRequest {
   body?: unknown;
   /** Retry it like a read; for a POST that only reads (a lookup). Default: GET and HEAD only. */
   idempotent?: boolean;
+  /** Keep the body as text (a proxy passes it on); default: parse JSON answers. */
+  raw?: boolean;
+  /** A body already serialized (a proxy passes it on as received), sent instead of `body`. */
+  rawBody?: { contentType: string; text: string };
 }
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -144,7 +148,10 @@ export class ResilientHttpClient {
   private async attempt(request: UpstreamRequest): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     let body: string | undefined;
-    if (request.body !== undefined) {
+    if (request.rawBody) {
+      body = request.rawBody.text;
+      headers['content-type'] = request.rawBody.contentType;
+    } else if (request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
@@ -163,7 +170,11 @@ export class ResilientHttpClient {
         status: response.statusCode,
         headers: response.headers,
         body:
-          text === '' ? undefined : /[/+]json\b/.test(type) ? (JSON.parse(text) as unknown) : text,
+          text === ''
+            ? undefined
+            : !request.raw && /[/+]json\b/.test(type)
+              ? (JSON.parse(text) as unknown)
+              : text,
       };
       if (RETRIABLE_STATUS.has(response.statusCode)) throw new ServerErrorResponse(result);
       return result;
@@ -180,7 +191,12 @@ export class ResilientHttpClient {
       new UpstreamUnavailableError(name, reason, detail, { cause: error });
     if (code === 'EOPENBREAKER') return unavailable('circuit-open', 'failing fast');
     if (code === 'ESEMLOCKED') return unavailable('saturated', 'too many calls in flight');
-    if (error instanceof ServerErrorResponse) return unavailable('server-error', error.message);
+    if (error instanceof ServerErrorResponse) {
+      return new UpstreamUnavailableError(name, 'server-error', error.message, {
+        cause: error,
+        response: error.response,
+      });
+    }
     if (error instanceof AttemptTimedOut) {
       return unavailable('timeout', `no answer within ${this.options.timeoutMs} ms`);
     }

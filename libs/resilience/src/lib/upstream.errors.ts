@@ -9,13 +9,25 @@ export type UnavailableReason =
  */
 export class UpstreamUnavailableError extends Error {
   override readonly name = 'UpstreamUnavailableError';
+  /** For `server-error`: the upstream's last 5xx answer (a proxy may pass its problem on). */
+  readonly response:
+    | { status: number; headers: Record<string, string | string[] | undefined>; body: unknown }
+    | undefined;
 
   constructor(
     readonly upstream: string,
     readonly reason: UnavailableReason,
     detail: string,
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      response?: {
+        status: number;
+        headers: Record<string, string | string[] | undefined>;
+        body: unknown;
+      };
+    },
   ) {
-    super(`${upstream} is unavailable (${reason}): ${detail}`, options);
+    super(`${upstream} is unavailable (${reason}): ${detail}`, { cause: options?.cause });
+    this.response = options?.response;
   }
 }

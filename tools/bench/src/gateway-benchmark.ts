@@ -1,0 +1,232 @@
+// `npm run bench:gateway`: the same upstream read measured directly, through
+// the gateway and through nginx as a reverse proxy, side by side in one run;
+// writes bench/gateway-report.md. A report, never a timed test.
+import { down, settingsToEnv, up } from '@shop/infra';
+import { freePort, ServiceProcess, TestMongoDatabase, uniqueName } from '@shop/testing';
+import autocannon, { type Result } from 'autocannon';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describeMachine } from './machine';
+import { NginxProxy } from './nginx-proxy';
+
+const root = resolve(__dirname, '../../..');
+const DURATION_SECONDS = Number(process.env['BENCH_DURATION_SECONDS'] ?? 15);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+
+interface Row {
+  target: string;
+  url: string;
+  result: Result;
+}
+
+async function measure(target: string, url: string): Promise<Row> {
+  process.stderr.write(
+    `[bench] ${target}: warm-up, then ${DURATION_SECONDS} s at ${CONNECTIONS} connections\n`,
+  );
+  await autocannon({ url, connections: CONNECTIONS, duration: 3 });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(
+      `${target}: ${result.non2xx} non-2xx answers and ${result.errors} errors; the run is not valid`,
+    );
+  }
+  return { target, url, result };
+}
+
+function table(rows: Row[]): {
+  text: string;
+  ratio: number;
+  addedP50: number;
+  addedP99: number;
+  nginxP50: number;
+  nginxP99: number;
+} {
+  const [direct, nginx, gateway] = rows as [Row, Row, Row, ...Row[]];
+  const line = ({ target, result }: Row) =>
+    `| ${target} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${(result.requests.average / nginx.result.requests.average).toFixed(2)} |`;
+  const added = (row: Row, percentile: 'p50' | 'p99') =>
+    row.result.latency[percentile] - direct.result.latency[percentile];
+  const ratio = gateway.result.requests.average / nginx.result.requests.average;
+  return {
+    text: `| target | requests/s | p50 ms | p99 ms | throughput vs nginx |
+|---|---|---|---|---|
+${rows.map(line).join('\n')}`,
+    ratio,
+    addedP50: added(gateway, 'p50'),
+    addedP99: added(gateway, 'p99'),
+    nginxP50: added(nginx, 'p50'),
+    nginxP99: added(nginx, 'p99'),
+  };
+}
+
+function report(real: Row[], isolated: Row[], notes: string[]): string {
+  const onCatalog = table(real);
+  const onStatic = table(isolated);
+  const verdict = (name: string, t: ReturnType<typeof table>) =>
+    `- ${name}: gateway **${t.ratio.toFixed(2)}×** nginx's throughput (target ≥ 0.80: ${t.ratio >= 0.8 ? 'met' : 'not met'}); added latency over the direct read p50 ${t.addedP50} ms (nginx ${t.nginxP50} ms; target ≤ 1 ms: ${t.addedP50 <= 1 ? 'met' : 'not met'}), p99 ${t.addedP99} ms (nginx ${t.nginxP99} ms)`;
+  return `# Gateway benchmark
+
+\`npm run bench:gateway\` on ${new Date().toISOString().slice(0, 10)}: \`GET\` of one product, the same
+catalog read, measured directly on the catalog service, through nginx as a
+reverse proxy and through the gateway, one after the other in one run
+(autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s each after a 3 s warm-up). The
+load generator, the proxy and the catalog share the machine's cores, as they
+would on one host; absolute numbers say more about this machine than about
+the code, the ratios are the point.
+
+## Machine
+
+${describeMachine()}
+
+## Results
+
+### 1. The real catalog (MongoDB-wire server behind it)
+
+${onCatalog.text}
+
+### 2. A static upstream (recorded catalog answers served from memory)
+
+The same read with the database out of the picture: what the proxies themselves cost.
+
+${onStatic.text}
+
+## Verdict
+
+${verdict('real catalog', onCatalog)}
+${verdict('static upstream', onStatic)}
+
+The gateway row without cache does all of its edge work on every request
+(route table, per-address rate limit, OpenAPI validation of the request,
+resilient upstream call with its breaker and bulkhead); the cached row is
+what a public product read costs when the short product cache answers.
+
+${notes.map((note) => `- ${note}`).join('\n')}
+`;
+}
+
+async function waitUntilUp(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function main(): Promise<void> {
+  const { settings } = await up();
+  Object.assign(process.env, settingsToEnv(settings));
+  const logDirectory = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
+  const database = TestMongoDatabase.create('bench-catalog');
+  const prefix = `${uniqueName('bench')}.`;
+  const common = {
+    NODE_ENV: 'production',
+    KAFKA_BROKERS: settings.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+  };
+  const catalogPort = await freePort();
+  const catalogEnv = { ...common, PORT: String(catalogPort), CATALOG_MONGODB_URL: database.url };
+  const processes: ServiceProcess[] = [];
+  const nginx = new NginxProxy(
+    mkdtempSync(join(tmpdir(), 'bench-nginx-')),
+    await freePort(),
+    `http://127.0.0.1:${catalogPort}`,
+  );
+  const proxies = [nginx];
+  const children: ChildProcess[] = [];
+  try {
+    await ServiceProcess.run('catalog', 'seed', catalogEnv, logDirectory);
+    const catalog = new ServiceProcess({ app: 'catalog', env: catalogEnv, logDirectory });
+    processes.push(catalog);
+    await catalog.start();
+    const gateway = async (label: string, cacheTtlMs: number, upstream = catalog.baseUrl) => {
+      const port = await freePort();
+      const process_ = new ServiceProcess({
+        app: 'gateway',
+        logDirectory,
+        // Its other upstreams are not needed for a public product read.
+        readyPath: '/health/live',
+        env: {
+          ...common,
+          PORT: String(port),
+          CATALOG_SERVICE_URL: upstream,
+          PRODUCT_CACHE_TTL_MS: String(cacheTtlMs),
+          RATE_LIMIT_PER_ADDRESS: '1000000000',
+        },
+      });
+      processes.push(process_);
+      await process_.start();
+      process.stderr.write(`[bench] gateway (${label}) on ${process_.baseUrl}\n`);
+      return process_.baseUrl;
+    };
+    const uncached = await gateway('no cache', 1);
+    const cached = await gateway('product cache on', 5_000);
+    await nginx.start();
+    const products = (await (await fetch(`${catalog.baseUrl}/products?limit=1`)).json()) as {
+      items: { id: string }[];
+    };
+    const id = products.items[0]?.id;
+    if (!id) throw new Error('the seeded catalog is empty');
+
+    const real = [
+      await measure('catalog, direct', `${catalog.baseUrl}/products/${id}`),
+      await measure('through nginx', `http://127.0.0.1:${nginx.port}/products/${id}`),
+      await measure('through the gateway, no cache', `${uncached}/api/v1/products/${id}`),
+      await measure('through the gateway, product cache on', `${cached}/api/v1/products/${id}`),
+    ];
+
+    // The same read from a static upstream: the recorded answers, served from memory.
+    const answers = {
+      [`/products/${id}`]: await (await fetch(`${catalog.baseUrl}/products/${id}`)).text(),
+      '/docs-json': await (await fetch(`${catalog.baseUrl}/docs-json`)).text(),
+    };
+    const answersPath = join(logDirectory, 'static-answers.json');
+    writeFileSync(answersPath, JSON.stringify(answers));
+    const staticPort = await freePort();
+    const staticUpstream = spawn(
+      process.execPath,
+      [join(__dirname, 'static-upstream.cjs'), String(staticPort), answersPath],
+      { stdio: 'inherit' },
+    );
+    children.push(staticUpstream);
+    const staticUrl = `http://127.0.0.1:${staticPort}`;
+    await waitUntilUp(`${staticUrl}/health/live`);
+    await catalog.stop();
+    const staticNginx = new NginxProxy(
+      mkdtempSync(join(tmpdir(), 'bench-nginx-')),
+      await freePort(),
+      staticUrl,
+    );
+    proxies.push(staticNginx);
+    await staticNginx.start();
+    const staticGateway = await gateway('no cache, static upstream', 1, staticUrl);
+    const isolated = [
+      await measure('static upstream, direct', `${staticUrl}/products/${id}`),
+      await measure('through nginx', `http://127.0.0.1:${staticNginx.port}/products/${id}`),
+      await measure('through the gateway, no cache', `${staticGateway}/api/v1/products/${id}`),
+    ];
+    const reportPath = join(root, 'bench', 'gateway-report.md');
+    mkdirSync(join(root, 'bench'), { recursive: true });
+    writeFileSync(reportPath, report(real, isolated, []));
+    process.stderr.write(`[bench] service logs of this run: ${logDirectory}\n`);
+    process.stderr.write(`[bench] report written to ${reportPath}\n`);
+  } finally {
+    await Promise.all(proxies.map((proxy) => proxy.stop()));
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(processes.map((process_) => process_.stop()));
+    await database.drop();
+    if (process.env['CI'] === 'true') await down();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `benchmark failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
