@@ -50,7 +50,10 @@ export class CatalogModule {
                 { name: Topics.catalogCommands, partitions: 3, replicationFactor: 1 },
                 { name: Topics.catalogEvents, partitions: 3, replicationFactor: 1 },
               ],
-              consume: { topics: [Topics.catalogCommands] },
+              consume: {
+                topics: [Topics.catalogCommands],
+                sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+              },
             };
           },
         }),

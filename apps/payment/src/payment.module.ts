@@ -50,7 +50,10 @@ export class PaymentModule {
               { name: Topics.paymentCommands, partitions: 3, replicationFactor: 1 },
               { name: Topics.paymentEvents, partitions: 3, replicationFactor: 1 },
             ],
-            consume: { topics: [Topics.paymentCommands] },
+            consume: {
+              topics: [Topics.paymentCommands],
+              sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+            },
           }),
         }),
         AuthModule.forRootAsync({

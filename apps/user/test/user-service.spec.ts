@@ -375,6 +375,28 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     });
   });
 
+  it('starts again on a database where its admin account already exists (a restart)', async () => {
+    const port = await freePort();
+    const again = await createUserApp(
+      loadUserConfig({
+        NODE_ENV: 'test',
+        PORT: String(port),
+        USER_DATABASE_URL: database.url,
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        KAFKA_TOPIC_PREFIX: kafka.prefix,
+        ADMIN_EMAIL: adminEmail,
+        ADMIN_PASSWORD: adminPassword,
+      }),
+    );
+    try {
+      await again.listen(port, '127.0.0.1');
+      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(ready.status).toBe(200);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('serves its OpenAPI document, as committed (UPDATE_OPENAPI=1 rewrites apps/user/openapi.json)', async () => {
     const served = await call('GET', '/docs-json');
     const rendered = `${JSON.stringify(served.body, null, 2)}\n`;

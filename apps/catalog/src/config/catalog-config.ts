@@ -13,6 +13,8 @@ export const catalogConfigSchema = z.object({
     .min(1)
     .transform((value) => value.split(',').map((broker) => broker.trim())),
   KAFKA_TOPIC_PREFIX: z.string().default(''),
+  /** A replica killed without a goodbye keeps its command partitions this long (6 s to 5 min). */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   AUTH_JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
   AUTH_ISSUER: z.url().default('http://localhost:3001'),
   AUTH_AUDIENCE: z.string().min(1).default('shop'),

@@ -7,9 +7,10 @@ const milliseconds = (max: number) => z.coerce.number().int().min(0).max(max);
  * A command's provider calls run inside its inbox transaction, and the
  * consumer heartbeats only between messages: the worst case of one command
  * (an authorization, then its reversal, each with every attempt and retry
- * delay) must fit well inside the consumer's 30 s session.
+ * delay) must fit well inside the consumer's session (two thirds of it).
  */
 const MAX_COMMAND_PROVIDER_TIME_MS = 20_000;
+const SESSION_SHARE = 2 / 3;
 
 /** The longest a command can spend on provider calls (ProviderCallPolicy's bounds, twice). */
 function worstCommandProviderTimeMs(
@@ -34,6 +35,8 @@ export const paymentConfigSchema = z
       .min(1)
       .transform((value) => value.split(',').map((broker) => broker.trim())),
     KAFKA_TOPIC_PREFIX: z.string().default(''),
+    /** A replica killed without a goodbye keeps its partitions this long; bounds a command's provider time. */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     /** Tokens are issued by the user service; this service verifies them against its JWKS. */
     AUTH_JWKS_URL: z.url().default('http://localhost:3001/.well-known/jwks.json'),
     AUTH_ISSUER: z.url().default('http://localhost:3001'),
@@ -54,13 +57,17 @@ export const paymentConfigSchema = z
       config.PAYMENT_PROVIDER_MAX_ATTEMPTS,
       config.PAYMENT_PROVIDER_RETRY_DELAY_MS,
     );
-    if (worst > MAX_COMMAND_PROVIDER_TIME_MS) {
+    const limit = Math.min(
+      MAX_COMMAND_PROVIDER_TIME_MS,
+      Math.floor(config.KAFKA_SESSION_TIMEOUT_MS * SESSION_SHARE),
+    );
+    if (worst > limit) {
       context.addIssue({
         code: 'custom',
         path: ['PAYMENT_PROVIDER_TIMEOUT_MS'],
         message:
           `with PAYMENT_PROVIDER_MAX_ATTEMPTS and PAYMENT_PROVIDER_RETRY_DELAY_MS, a command could spend ${worst} ms ` +
-          `on provider calls; at most ${MAX_COMMAND_PROVIDER_TIME_MS} ms fit in a consumer's session`,
+          `on provider calls; at most ${limit} ms fit in a consumer's session (KAFKA_SESSION_TIMEOUT_MS)`,
       });
     }
   });

@@ -28,25 +28,23 @@ const toRecord = (row: UserRow): UserRecord => ({
   createdAt: row.created_at,
 });
 
-const UNIQUE_VIOLATION = '23505';
-
 /** Users in PostgreSQL, always through the caller's EntityManager (its transaction). */
 export class UserTypeormRepository {
   constructor(private readonly manager: EntityManager) {}
 
   /** False when the email is taken (the unique index decides, also under concurrent registrations). */
+  /**
+   * False when the email is taken. ON CONFLICT rather than catching the unique
+   * violation: an error would abort the caller's transaction, and the caller
+   * may go on in it (the account bootstrapper grants roles to the existing one).
+   */
   async insert(user: Omit<UserRecord, 'createdAt'>): Promise<boolean> {
-    try {
-      await this.manager.query(
-        'INSERT INTO users (id, email, password_hash, roles, name) VALUES ($1, $2, $3, $4, $5)',
-        [user.id, user.email, user.passwordHash, user.roles, user.name],
-      );
-      return true;
-    } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION)
-        return false;
-      throw error;
-    }
+    const rows: { id: string }[] = await this.manager.query(
+      `INSERT INTO users (id, email, password_hash, roles, name) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [user.id, user.email, user.passwordHash, user.roles, user.name],
+    );
+    return rows.length > 0;
   }
 
   async findByEmail(email: string): Promise<UserRecord | undefined> {

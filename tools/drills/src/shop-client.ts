@@ -1,0 +1,57 @@
+/** The public API, through the gateway, as a customer uses it (with retries a careful client makes). */
+export class ShopClient {
+  private token = '';
+
+  constructor(readonly gatewayUrl: string) {}
+
+  async logIn(email: string, password: string): Promise<void> {
+    const { status, body } = await this.call('POST', '/api/v1/auth/login', { email, password });
+    if (status !== 200)
+      throw new Error(`login of ${email} failed: ${status} ${JSON.stringify(body)}`);
+    this.token = (body as { accessToken: string }).accessToken;
+  }
+
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${this.gatewayUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  /**
+   * Calls until the answer is not a 5xx (or the connection is refused), as a
+   * client of an API with idempotency keys may: the same key makes a retried
+   * POST /orders safe.
+   */
+  async callUntilAnswered(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    timeoutMs = 120_000,
+  ): Promise<{ status: number; body: unknown }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const answer = await this.call(method, path, body, headers);
+        if (answer.status < 500) return answer;
+        if (Date.now() > deadline) return answer;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
