@@ -27,9 +27,11 @@ async function measure(target: string, url: string): Promise<Row> {
   );
   await autocannon({ url, connections: CONNECTIONS, duration: 3 });
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS });
-  if (result.non2xx > 0 || result.errors > 0) {
+  // A stray socket timeout under load is noise; more than 1% failed requests invalidates the run.
+  const failed = result.non2xx + result.errors;
+  if (failed > result.requests.total / 100) {
     throw new Error(
-      `${target}: ${result.non2xx} non-2xx answers and ${result.errors} errors; the run is not valid`,
+      `${target}: ${result.non2xx} non-2xx answers and ${result.errors} errors in ${result.requests.total} requests; the run is not valid`,
     );
   }
   return { target, url, result };
@@ -45,13 +47,13 @@ function table(rows: Row[]): {
 } {
   const [direct, nginx, gateway] = rows as [Row, Row, Row, ...Row[]];
   const line = ({ target, result }: Row) =>
-    `| ${target} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${(result.requests.average / nginx.result.requests.average).toFixed(2)} |`;
+    `| ${target} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${(result.requests.average / nginx.result.requests.average).toFixed(2)} | ${result.non2xx + result.errors} |`;
   const added = (row: Row, percentile: 'p50' | 'p99') =>
     row.result.latency[percentile] - direct.result.latency[percentile];
   const ratio = gateway.result.requests.average / nginx.result.requests.average;
   return {
-    text: `| target | requests/s | p50 ms | p99 ms | throughput vs nginx |
-|---|---|---|---|---|
+    text: `| target | requests/s | p50 ms | p99 ms | throughput vs nginx | failed |
+|---|---|---|---|---|---|
 ${rows.map(line).join('\n')}`,
     ratio,
     addedP50: added(gateway, 'p50'),

@@ -1,6 +1,7 @@
 import { type OpenAPIObject } from '@nestjs/swagger';
 import { RequestValidationError } from '@shop/http';
 import addFormats from 'ajv-formats';
+import { createHash } from 'node:crypto';
 import OpenAPIBackend, { type Operation } from 'openapi-backend';
 import { API_PREFIX, type Route, ROUTES, type UpstreamName } from '../config/route-table';
 import { type Upstreams, UPSTREAM_NAMES } from '../proxy/upstreams';
@@ -31,6 +32,7 @@ export class OpenApiRegistry {
   // Resolved once per refresh: openapi-backend would otherwise rebuild its operation list per request.
   private operations = new Map<Route, Operation>();
   private timer: NodeJS.Timeout | undefined;
+  private signature = '';
   private stopped = false;
 
   constructor(
@@ -72,6 +74,12 @@ export class OpenApiRegistry {
     );
     const documents = Object.fromEntries(fetched.filter(([, document]) => document !== undefined));
     const merged = mergeOpenApi(documents, ROUTES, GATEWAY_OPERATIONS);
+    // Compiling the validators takes the event loop for a while: only when a document changed.
+    const signature = createHash('sha1').update(JSON.stringify(merged)).digest('hex');
+    if (signature === this.signature) {
+      this.scheduleNext();
+      return;
+    }
     const validator = new OpenAPIBackend({
       definition: structuredClone(merged) as never,
       strict: false,
@@ -94,10 +102,16 @@ export class OpenApiRegistry {
       if (operation) operations.set(route, operation);
     }
     this.operations = operations;
+    this.signature = signature;
     this.documents = documents;
     this.merged = merged;
     this.validator = validator;
+    this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
     if (this.stopped) return;
+    // A service whose document is still missing is asked again soon; otherwise every refreshMs.
     const complete = this.known.length === UPSTREAM_NAMES.length;
     this.timer = setTimeout(() => void this.refresh(), complete ? this.refreshMs : 3_000);
     this.timer.unref();
