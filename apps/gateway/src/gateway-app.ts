@@ -2,7 +2,7 @@ import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { ProblemDetailsFilter, createValidationPipe } from '@shop/http';
+import { ProblemDetailsFilter, createValidationPipe, trustProxySetting } from '@shop/http';
 import helmet from 'helmet';
 import { type GatewayConfig } from './config/gateway-config';
 import { requestContextOf } from './edge/request-context';
@@ -29,10 +29,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
     // The bytes as received, forwarded unchanged.
     rawBody: true,
   });
-  if (config.TRUST_PROXY) {
-    const hops = Number(config.TRUST_PROXY);
-    app.set('trust proxy', Number.isInteger(hops) ? hops : config.TRUST_PROXY);
-  }
+  if (config.TRUST_PROXY) app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   // The gateway decides which answers carry an ETag (the cached product reads).
   app.set('etag', false);
   app.use(

@@ -239,6 +239,8 @@ describe('gateway in front of the real services (each its own process; real Post
   it('places an order through the gateway and composes its details from order, catalog and payment', async () => {
     const placed = await placeOrder();
     expect(placed.status).toBe(202);
+    // The service's own Location, as the client must use it: under the public prefix.
+    expect(placed.headers.get('location')).toBe(`/api/v1/orders/${placed.body.orderId}`);
     const order = await finalOrder(placed.body.orderId);
     expect(order.body.status).toBe('APPROVED');
 
@@ -314,6 +316,12 @@ describe('gateway in front of the real services (each its own process; real Post
     });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toContain('application/problem+json');
+    // `//` would make the forwarded path name another host: refused before anything is sent.
+    expect((await call(base, 'GET', '/api/v1//products')).status).toBe(404);
+    expect(
+      (await call(base, 'POST', '/api/v1//auth/login', { body: { email: 'a@b.c', password: 'x' } }))
+        .status,
+    ).toBe(404);
     const unknown = await call(base, 'GET', '/api/v1/nowhere');
     expect(unknown.status).toBe(404);
     expect(unknown.body.type).toBe('https://shop.example/problems/route-not-found');
@@ -409,8 +417,15 @@ describe('gateway in front of the real services (each its own process; real Post
     expect(fast.status).toBe(503);
     expect(fast.body.detail).toContain('circuit-open');
 
+    // Still ready (it serves the others and the stale reads); the upstream check names the catalog.
     const ready = await call(base, 'GET', '/health/ready');
-    expect(ready.status).toBe(503);
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({
+      status: 'degraded',
+      upstreams: { catalog: 'down', order: 'up' },
+    });
+    const upstreams = await call(base, 'GET', '/health/upstreams');
+    expect(upstreams.status).toBe(503);
     await services.process('catalog').start();
   });
 });

@@ -101,6 +101,12 @@ describe('payment service as a saga participant and over HTTP (real PostgreSQL a
     await app.listen(port, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${port}`;
     dataSource = app.get(DataSource);
+    // The service created its topics as it started: wait until the broker serves them.
+    await kafka.waitForTopics([
+      Topics.paymentCommands,
+      Topics.paymentEvents,
+      Topics.orderSagaReplies,
+    ]);
     producer = kafka.client.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     reader = kafka.client.consumer({ groupId: kafka.groupId('order-saga') });

@@ -2,7 +2,7 @@ import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
+import { createValidationPipe, ProblemDetailsFilter, trustProxySetting } from '@shop/http';
 import { type UserConfig } from './config/user-config';
 import { userProblemMapper } from './interface/http/user-problem.mapper';
 import { UserModule } from './user.module';
@@ -12,10 +12,7 @@ export async function createUserApp(config: UserConfig): Promise<INestApplicatio
   const app = await NestFactory.create<NestExpressApplication>(UserModule.forConfig(config), {
     abortOnError: false,
   });
-  if (config.TRUST_PROXY) {
-    const hops = Number(config.TRUST_PROXY);
-    app.set('trust proxy', Number.isInteger(hops) ? hops : config.TRUST_PROXY);
-  }
+  if (config.TRUST_PROXY) app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(userProblemMapper));
   app.enableShutdownHooks();

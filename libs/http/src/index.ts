@@ -7,3 +7,4 @@ export {
 export { ProblemDetailsFilter } from './lib/problem-details.filter';
 export { RequestValidationError } from './lib/request-validation.error';
 export { createValidationPipe } from './lib/validation.pipe';
+export { trustProxySetting } from './lib/trust-proxy';

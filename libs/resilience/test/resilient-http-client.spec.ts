@@ -156,6 +156,16 @@ describe('ResilientHttpClient (real HTTP upstream)', () => {
     expect(strict.circuitState).toBe('closed');
   });
 
+  it('stays on the upstream: a path that would name another host is refused, and not counted', async () => {
+    const strict = client({ breaker: { volumeThreshold: 1, errorThresholdPercentage: 1 } });
+    await expect(strict.request({ path: '//elsewhere.example/x' })).rejects.toThrow(/not a path/);
+    await expect(strict.request({ path: 'http://elsewhere.example/x' })).rejects.toThrow(
+      /not a path/,
+    );
+    expect(strict.circuitState).toBe('closed');
+    expect(upstream.hits).toBe(0);
+  });
+
   it('caps calls in flight (bulkhead): the one over the cap fails fast as saturated', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));

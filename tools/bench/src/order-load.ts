@@ -71,6 +71,7 @@ function memoryOf(pid: number | undefined): { rss: number; peak: number } {
 async function main(): Promise<void> {
   const { settings } = await up();
   Object.assign(process.env, settingsToEnv(settings));
+  mkdirSync(join(root, 'tmp'), { recursive: true });
   const logDirectory = mkdtempSync(join(root, 'tmp', 'order-load-'));
   await buildApps(join(logDirectory, 'build.log'));
   const databases = await Promise.all(

@@ -89,6 +89,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       if (index === Math.floor(count / 2)) {
         report(`injecting: ${options.fault.name}`);
         injected = options.fault.inject();
+        // Awaited after the burst; until then a failed injection must not go unhandled.
+        injected.catch(() => undefined);
       }
       const declinedCard = index % 4 === 3;
       const key = randomUUID();

@@ -96,8 +96,12 @@ export async function forkService(app: string, directory: string): Promise<ForkR
   const dependencies = Object.fromEntries(
     [...production].sort().map((name) => [name, version(name)]),
   );
+  // The type packages of what it imports (`pg` → `@types/pg`), where the monorepo pins them.
+  const typePackages = [...production, ...development]
+    .map((name) => `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`)
+    .filter((name) => name in rootPackage.devDependencies);
   const devDependencies = Object.fromEntries(
-    [...new Set([...TOOLING, ...development])]
+    [...new Set([...TOOLING, ...development, ...typePackages])]
       .filter((name) => !production.has(name))
       .sort()
       .map((name) => [name, version(name)]),

@@ -34,6 +34,10 @@ describe('forking a service out of the monorepo (docs/fork-a-service.md)', () =>
         'reflect-metadata',
       ]),
     );
+    // A real `npm install` must bring the types strict mode needs.
+    expect(Object.keys(manifest.devDependencies)).toEqual(
+      expect.arrayContaining(['@types/pg', '@types/jest']),
+    );
     // Not used by payment: the catalog's and the gateway's libraries stay behind.
     expect(Object.keys(manifest.dependencies)).not.toEqual(expect.arrayContaining(['opossum']));
     expect(Object.keys(manifest.dependencies)).not.toContain('mongoose');

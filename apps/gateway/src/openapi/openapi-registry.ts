@@ -60,11 +60,25 @@ export class OpenApiRegistry {
   }
 
   async refresh(): Promise<void> {
+    try {
+      await this.rebuild();
+    } catch (error) {
+      // A document that cannot be merged or compiled leaves the last good one in place.
+      this.onError(`OpenAPI refresh failed: ${(error as Error).message}`);
+    } finally {
+      this.scheduleNext();
+    }
+  }
+
+  private async rebuild(): Promise<void> {
     const fetched = await Promise.all(
       UPSTREAM_NAMES.map(async (name) => {
         try {
           const { status, body } = await this.upstreams.get(name).request({ path: '/docs-json' });
           if (status !== 200) throw new Error(`answered ${status}`);
+          const paths = (body as { paths?: unknown } | undefined)?.paths;
+          if (typeof paths !== 'object' || paths === null)
+            throw new Error('not an OpenAPI document');
           return [name, body as OpenAPIObject] as const;
         } catch (error) {
           this.onError(`OpenAPI document of ${name}: ${(error as Error).message}`);
@@ -76,10 +90,7 @@ export class OpenApiRegistry {
     const merged = mergeOpenApi(documents, ROUTES, GATEWAY_OPERATIONS);
     // Compiling the validators takes the event loop for a while: only when a document changed.
     const signature = createHash('sha1').update(JSON.stringify(merged)).digest('hex');
-    if (signature === this.signature) {
-      this.scheduleNext();
-      return;
-    }
+    if (signature === this.signature) return;
     const validator = new OpenAPIBackend({
       definition: structuredClone(merged) as never,
       strict: false,
@@ -106,7 +117,6 @@ export class OpenApiRegistry {
     this.documents = documents;
     this.merged = merged;
     this.validator = validator;
-    this.scheduleNext();
   }
 
   private scheduleNext(): void {

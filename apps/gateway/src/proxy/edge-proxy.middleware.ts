@@ -77,6 +77,8 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
     const queryAt = request.originalUrl.indexOf('?');
     const pathname = queryAt < 0 ? request.originalUrl : request.originalUrl.slice(0, queryAt);
     const apiPath = pathname.slice(API_PREFIX.length) || '/';
+    // An empty segment (`//`) would make the forwarded path a URL of another host.
+    if (apiPath.includes('//')) throw routeNotFound();
     const match = this.matcher.match(request.method, apiPath);
     if (!match) throw this.matcher.knowsPath(apiPath) ? methodNotAllowed() : routeNotFound();
     const { route } = match;
@@ -85,6 +87,8 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
     let limit: RateLimitState;
     try {
       limit = await this.limits.consumeAddress(request.ip ?? 'unknown', route.limit === 'auth');
+      // Set now: a 401/403 below carries them too.
+      setRateLimitHeaders(response, limit);
       if (route.access !== 'public') {
         const authorization = request.headers['authorization'];
         request.user = await this.authenticator.authenticate(
@@ -92,13 +96,13 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
           route.access,
         );
         limit = tighter(limit, await this.limits.consumeUser(request.user.id));
+        setRateLimitHeaders(response, limit);
       }
     } catch (error) {
       const state = (error as { state?: RateLimitState }).state;
       if (state) setRateLimitHeaders(response, state);
       throw error;
     }
-    setRateLimitHeaders(response, limit);
 
     this.openApi.validate({
       route,
@@ -136,7 +140,13 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
       }
       for (const name of RETURNED_RESPONSE_HEADERS) {
         const value = answer.headers[name];
-        if (value !== undefined) response.setHeader(name, value);
+        if (value === undefined) continue;
+        // A service's own path (`/orders/…`) is `/api/v1/orders/…` to the client.
+        const publicValue =
+          name === 'location' && typeof value === 'string' && value.startsWith('/')
+            ? `${API_PREFIX}${value}`
+            : value;
+        response.setHeader(name, publicValue);
       }
       if (body === '') {
         response.status(answer.status).end();
@@ -148,6 +158,17 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
       if (!(error instanceof UpstreamUnavailableError)) throw error;
       const stale = cacheKey ? this.cache.stale(cacheKey) : undefined;
       if (stale) return this.sendCached(request, response, stale, 'STALE');
+      // A service that answered with its own problem (e.g. the order service's 503 naming the
+      // catalog) says more than "unavailable": pass it on.
+      const answered = error.response;
+      const type = String(answered?.headers['content-type'] ?? '');
+      if (answered && type.includes('problem+json') && typeof answered.body === 'string') {
+        const retryAfter = answered.headers['retry-after'];
+        if (typeof retryAfter === 'string') response.setHeader('retry-after', retryAfter);
+        response.setHeader('content-type', type);
+        response.status(answered.status).send(answered.body);
+        return;
+      }
       throw error;
     }
   }
@@ -184,13 +205,9 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const forwardedFor = request.headers['x-forwarded-for'];
-    headers['x-forwarded-for'] = [
-      typeof forwardedFor === 'string' ? forwardedFor : undefined,
-      request.ip,
-    ]
-      .filter(Boolean)
-      .join(', ');
+    // Only the client address the gateway resolved (under its own TRUST_PROXY): a client's
+    // own X-Forwarded-For never reaches a service, so it cannot pose as another address.
+    if (request.ip) headers['x-forwarded-for'] = request.ip;
     return headers;
   }
 }

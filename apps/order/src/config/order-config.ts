@@ -23,7 +23,8 @@ export const orderConfigSchema = z.object({
   /** The catalog service: the price snapshot of an order's products. */
   CATALOG_SERVICE_URL: z.url().default('http://localhost:3002'),
   /** Per attempt; reads are retried `UPSTREAM_RETRIES` times on top. */
-  UPSTREAM_TIMEOUT_MS: milliseconds(2_000),
+  // With the retries, the worst case (about 3 s) stays under the gateway's own 5 s timeout.
+  UPSTREAM_TIMEOUT_MS: milliseconds(1_000),
   UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** How long an open circuit fails fast before one trial call. */
   UPSTREAM_BREAKER_RESET_MS: milliseconds(5_000),

@@ -126,6 +126,8 @@ export class ResilientHttpClient {
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
     const method = request.method ?? 'GET';
+    // A caller's mistake, not the upstream's: checked before the breaker counts anything.
+    this.urlOf(request.path);
     const attempts = (request.idempotent ?? IDEMPOTENT.has(method)) ? 1 + this.retries : 1;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -157,7 +159,7 @@ export class ResilientHttpClient {
     }
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      const response = await undiciRequest(new URL(request.path, this.options.baseUrl), {
+      const response = await undiciRequest(this.urlOf(request.path), {
         method: request.method ?? 'GET',
         headers,
         ...(body === undefined ? {} : { body }),
@@ -182,6 +184,12 @@ export class ResilientHttpClient {
       if (signal.aborted && !(error instanceof ServerErrorResponse)) throw new AttemptTimedOut();
       throw error;
     }
+  }
+
+  /** Always on the upstream's own origin: `//host/…` or an absolute URL is refused, never followed. */
+  private urlOf(path: string): URL {
+    if (!/^\/(?!\/)/.test(path)) throw new Error(`not a path on ${this.options.name}: ${path}`);
+    return new URL(`${this.options.baseUrl.replace(/\/$/, '')}${path}`);
   }
 
   private toUnavailable(error: unknown): UpstreamUnavailableError {

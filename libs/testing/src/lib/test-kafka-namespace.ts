@@ -46,6 +46,33 @@ export class TestKafkaNamespace {
     });
   }
 
+  /**
+   * Waits until every partition of these (logical) topics has a leader the
+   * broker reports, e.g. topics a service under test creates as it starts: a
+   * client subscribing a moment too early gets "does not host this topic-partition".
+   */
+  async waitForTopics(names: string[], timeoutMs = 30_000): Promise<void> {
+    const topics = names.map((name) => this.topic(name));
+    await this.withAdmin(async (admin) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        try {
+          const { topics: found } = await admin.fetchTopicMetadata({ topics });
+          const led = found.every(
+            ({ partitions }) =>
+              partitions.length > 0 && partitions.every(({ leader }) => leader >= 0),
+          );
+          if (led && found.length === topics.length) return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+        if (Date.now() > deadline)
+          throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    });
+  }
+
   async cleanup(): Promise<void> {
     await this.withAdmin(async (admin) => {
       const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(this.prefix));

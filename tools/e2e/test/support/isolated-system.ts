@@ -36,50 +36,59 @@ export async function startIsolatedSystem(
   mkdirSync(join(workspaceRoot, 'tmp'), { recursive: true });
   const logDirectory = mkdtempSync(join(workspaceRoot, 'tmp', `${label}-`));
   await buildApps(join(logDirectory, 'build.log'));
-  const postgres = await Promise.all(
-    ['users', 'orders', 'payments'].map((name) => TestPostgresDatabase.create(`${label}-${name}`)),
-  );
-  const [users, orders, payments] = postgres as [
-    TestPostgresDatabase,
-    TestPostgresDatabase,
-    TestPostgresDatabase,
-  ];
-  const catalog = TestMongoDatabase.create(`${label}-catalog`);
-  const broker = options.ownBroker ? await DisposableKafkaBroker.start() : undefined;
-  const namespace = broker ? undefined : new TestKafkaNamespace(label);
-  const ports: Partial<Record<AppName, number>> = {};
-  for (const app of APP_NAMES) ports[app] = await freePort();
-  const system = await startSystem({
-    servers: {
-      USER_DATABASE_URL: users.url,
-      ORDER_DATABASE_URL: orders.url,
-      PAYMENT_DATABASE_URL: payments.url,
-      CATALOG_MONGODB_URL: catalog.url,
-      KAFKA_BROKERS: (broker?.brokers ?? testInfraSettings().kafkaBrokers).join(','),
-    },
-    authPrivateKey: generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    }).privateKey,
-    ports,
-    ...(namespace ? { kafkaTopicPrefix: namespace.prefix } : {}),
-    admin: ADMIN,
-    customer: CUSTOMER,
-    logDirectory,
-    restartPolicy: { initialDelayMs: 200 },
-    stopGraceMs: 5_000,
-    ...(options.appEnv ? { appEnv: options.appEnv } : {}),
-  });
-  return {
-    system,
-    gatewayUrl: system.urls.gateway,
-    broker,
-    stop: async () => {
-      await system.stop();
-      await Promise.all([...postgres.map((database) => database.drop()), catalog.drop()]);
-      await namespace?.cleanup();
-      await broker?.destroy();
-    },
+  // Each resource is undone in reverse order, also when a later step fails (no leaked broker).
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
   };
+  try {
+    const postgres = await Promise.all(
+      ['users', 'orders', 'payments'].map((name) =>
+        TestPostgresDatabase.create(`${label}-${name}`),
+      ),
+    );
+    cleanups.push(async () => {
+      await Promise.all(postgres.map((database) => database.drop()));
+    });
+    const [users, orders, payments] = postgres as [
+      TestPostgresDatabase,
+      TestPostgresDatabase,
+      TestPostgresDatabase,
+    ];
+    const catalog = TestMongoDatabase.create(`${label}-catalog`);
+    cleanups.push(() => catalog.drop());
+    const broker = options.ownBroker ? await DisposableKafkaBroker.start() : undefined;
+    if (broker) cleanups.push(() => broker.destroy());
+    const namespace = broker ? undefined : new TestKafkaNamespace(label);
+    if (namespace) cleanups.push(() => namespace.cleanup());
+    const ports: Partial<Record<AppName, number>> = {};
+    for (const app of APP_NAMES) ports[app] = await freePort();
+    const system = await startSystem({
+      servers: {
+        USER_DATABASE_URL: users.url,
+        ORDER_DATABASE_URL: orders.url,
+        PAYMENT_DATABASE_URL: payments.url,
+        CATALOG_MONGODB_URL: catalog.url,
+        KAFKA_BROKERS: (broker?.brokers ?? testInfraSettings().kafkaBrokers).join(','),
+      },
+      authPrivateKey: generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }).privateKey,
+      ports,
+      ...(namespace ? { kafkaTopicPrefix: namespace.prefix } : {}),
+      admin: ADMIN,
+      customer: CUSTOMER,
+      logDirectory,
+      restartPolicy: { initialDelayMs: 200 },
+      stopGraceMs: 5_000,
+      ...(options.appEnv ? { appEnv: options.appEnv } : {}),
+    });
+    cleanups.push(() => system.stop());
+    return { system, gatewayUrl: system.urls.gateway, broker, stop: cleanUp };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
 }
