@@ -36,6 +36,12 @@ interface JestSummary {
   numRuntimeErrorTestSuites: number;
 }
 
+/** Jest projects (display names) whose suites start the whole system as processes. */
+const SYSTEM_PROJECTS = ['e2e', 'demo', 'gateway', 'fork'];
+
+const sum = (summaries: JestSummary[], field: Exclude<keyof JestSummary, 'testResults'>): number =>
+  summaries.reduce((total, part) => total + part[field], 0);
+
 /** The summary CI reads; printed last, after the servers are stopped. */
 let closingLine: string | undefined;
 
@@ -53,26 +59,55 @@ async function lintAndTest(serverEnv: Record<string, string>): Promise<number> {
     nxEnv,
   );
 
-  const report = join(root, 'tmp', 'jest-results.json');
   mkdirSync(join(root, 'tmp'), { recursive: true });
-  // A report left by an earlier run must never stand in for this one.
-  rmSync(report, { force: true });
-  process.stderr.write('\n=== tests (Jest, every project, real servers)\n');
-  const jest = spawnSync(
-    bin('jest'),
-    ['-c', 'jest.config.cjs', '--verbose', '--maxWorkers=2', '--json', `--outputFile=${report}`],
-    { cwd: root, env: testEnv, stdio: 'inherit' },
-  );
-  if (!existsSync(report)) {
-    process.stderr.write(
-      `Jest ended (exit ${jest.status ?? jest.signal}) without writing ${report}.\n`,
+  // Two passes: the suites that start the whole system (five processes each) run one at a
+  // time, after the others ran two at a time; on two cores, two whole systems at once
+  // starve each other's sagas into timeouts.
+  const passes = [
+    {
+      title: 'every other project, two suites at a time',
+      args: ['--maxWorkers=2', '--ignoreProjects', ...SYSTEM_PROJECTS],
+    },
+    {
+      title: 'whole-system suites, one at a time',
+      args: ['--runInBand', '--selectProjects', ...SYSTEM_PROJECTS],
+    },
+  ];
+  const summaries: JestSummary[] = [];
+  let failedPass = 0;
+  for (const [index, pass] of passes.entries()) {
+    const report = join(root, 'tmp', `jest-results-${index + 1}.json`);
+    // A report left by an earlier run must never stand in for this one.
+    rmSync(report, { force: true });
+    process.stderr.write(`\n=== tests (Jest, real servers): ${pass.title}\n`);
+    const jest = spawnSync(
+      bin('jest'),
+      ['-c', 'jest.config.cjs', '--verbose', '--json', `--outputFile=${report}`, ...pass.args],
+      { cwd: root, env: testEnv, stdio: 'inherit' },
     );
-    return 1;
+    if (!existsSync(report)) {
+      process.stderr.write(
+        `Jest ended (exit ${jest.status ?? jest.signal}) without writing ${report}.\n`,
+      );
+      return 1;
+    }
+    const passSummary = JSON.parse(readFileSync(report, 'utf8')) as JestSummary;
+    summaries.push(passSummary);
+    if (jest.status !== 0 || passSummary.numRuntimeErrorTestSuites > 0)
+      failedPass = jest.status || 1;
   }
-  const summary = JSON.parse(readFileSync(report, 'utf8')) as JestSummary;
+  const summary: JestSummary = {
+    testResults: summaries.flatMap((part) => part.testResults),
+    numPassedTests: sum(summaries, 'numPassedTests'),
+    numFailedTests: sum(summaries, 'numFailedTests'),
+    numPendingTests: sum(summaries, 'numPendingTests'),
+    numTodoTests: sum(summaries, 'numTodoTests'),
+    numTotalTests: sum(summaries, 'numTotalTests'),
+    numRuntimeErrorTestSuites: sum(summaries, 'numRuntimeErrorTestSuites'),
+  };
   const skipped = summary.numPendingTests + summary.numTodoTests;
   closingLine = `Tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`;
-  if (jest.status !== 0 || summary.numRuntimeErrorTestSuites > 0) return jest.status || 1;
+  if (failedPass !== 0) return failedPass;
   if (summary.numTotalTests === 0) {
     process.stderr.write('No test ran: that is a failure.\n');
     return 1;

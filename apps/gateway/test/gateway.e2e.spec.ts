@@ -126,7 +126,7 @@ describe('gateway in front of the real services (each its own process; real Post
     });
 
   const finalOrder = async (orderId: string): Promise<Answer> => {
-    for (let attempt = 0; attempt < 150; attempt += 1) {
+    for (let attempt = 0; attempt < 300; attempt += 1) {
       const order = await call(base, 'GET', `/api/v1/orders/${orderId}`, { token: customerToken });
       if (order.body.status !== 'PENDING' && order.body.saga?.status !== 'RUNNING') return order;
       await new Promise((resolve) => setTimeout(resolve, 200));
