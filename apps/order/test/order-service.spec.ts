@@ -93,7 +93,7 @@ describe('order service and the CreateOrder saga (real PostgreSQL and Kafka; par
         UPSTREAM_TIMEOUT_MS: '500',
         UPSTREAM_RETRIES: '1',
         UPSTREAM_BREAKER_RESET_MS: '500',
-        SAGA_STEP_TIMEOUT_MS: '1500',
+        SAGA_STEP_TIMEOUT_MS: '3000',
         SAGA_MAX_RESENDS: '1',
         SAGA_DEADLINE_POLL_MS: '200',
       }),

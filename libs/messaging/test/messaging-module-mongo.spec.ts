@@ -102,9 +102,12 @@ describe(`MessagingModule on MongoDB (NestJS, real ${process.env['MONGODB_SERVER
         replies.push(JSON.parse(message.value?.toString() ?? '{}'));
       },
     });
+    // The first attempt wrote its reply before "crashing": the relay may publish it before the
+    // retry runs, so wait for both.
+    const handlers = moduleRef.get(StockReservationHandlers);
     await eventually(
-      () => replies,
-      (seen) => seen.length >= 1,
+      () => ({ seen: replies.length, attempts: handlers.attempts }),
+      ({ seen, attempts }) => seen >= 1 && attempts >= 2,
     );
     await reader.disconnect();
 

@@ -61,6 +61,10 @@ export class ScriptedParticipants {
       topics: [this.kafka.topic(Topics.catalogCommands), this.kafka.topic(Topics.paymentCommands)],
       fromBeginning: true,
     });
+    // Orders placed before the group is joined would wait out the saga's deadline: join first.
+    const joined = new Promise<void>((resolve) => {
+      this.consumer?.on(this.consumer.events.GROUP_JOIN, () => resolve());
+    });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         const { envelope } = parseMessage(message.value);
@@ -75,6 +79,7 @@ export class ScriptedParticipants {
         await this.answer(envelope, orderId);
       },
     });
+    await joined;
   }
 
   async stop(): Promise<void> {

@@ -110,15 +110,31 @@ export class ConsumerRunner<TTransaction> {
     this.started = true;
     await this.producer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: this.options.topics.map((topic) => this.options.topicNames.physical(topic)),
-      fromBeginning: true,
-    });
+    await this.subscribe();
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
+  }
+
+  /**
+   * Topics created a moment ago (by this service at start) may not be in the
+   * broker's metadata yet: "does not host this topic-partition" is retried for
+   * a while instead of failing the start.
+   */
+  private async subscribe(): Promise<void> {
+    const topics = this.options.topics.map((topic) => this.options.topicNames.physical(topic));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.consumer.subscribe({ topics, fromBeginning: true });
+        return;
+      } catch (error) {
+        const unknownTopic = (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+        if (!unknownTopic || attempt >= 60) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 
   /** Waits for the message in hand to settle (or be released), then leaves the group. */
