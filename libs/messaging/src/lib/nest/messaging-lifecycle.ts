@@ -87,7 +87,9 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     if (options.consume) {
       this.consumer = new ConsumerRunner<HandlerTransaction>({
         kafka,
-        groupId: options.consume.groupId ?? options.service,
+        // The prefix names the group too: services sharing a broker under different prefixes
+        // (tests, tenants) must never join one group and rebalance each other.
+        groupId: topics.physical(options.consume.groupId ?? options.service),
         topics: options.consume.topics,
         topicNames: topics,
         handlers: this.discoverHandlers(),

@@ -6,7 +6,7 @@ interface CommonMessagingOptions {
   /** The service's name: the envelopes' `source`, the relay's lock name, the default group id. */
   service: string;
   brokers: string[];
-  /** Prepended to every topic name (shared clusters, tests); empty in production. */
+  /** Prepended to every topic name and to the consumer group (shared clusters, tests); empty in production. */
   topicPrefix?: string;
   /** The topics this service creates at start (with their DLQs). */
   provisionTopics?: TopicSpec[];
