@@ -74,7 +74,8 @@ describe('gateway in front of the real services (each its own process; real Post
         ...upstreams,
         AUTH_JWKS_URL: `${services.url('user')}/.well-known/jwks.json`,
         AUTH_ISSUER: services.url('user'),
-        UPSTREAM_TIMEOUT_MS: '2000',
+        // Generous: a login (argon2) on a machine busy starting four services takes seconds.
+        UPSTREAM_TIMEOUT_MS: '10000',
         UPSTREAM_BREAKER_RESET_MS: '60000',
         BODY_LIMIT: '2kb',
       }),
