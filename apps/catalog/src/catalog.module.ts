@@ -2,8 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
-import { MessagingModule } from '@shop/messaging';
-import { MetricsModule } from '@shop/observability';
+import { MessagingHealth, MessagingModule } from '@shop/messaging';
+import { HealthModule, ObservabilityModule } from '@shop/observability';
 import { type Connection } from 'mongoose';
 import { GetProductHandler } from './application/browse-products/get-product.handler';
 import { ListCategoriesHandler } from './application/browse-products/list-categories.handler';
@@ -24,7 +24,6 @@ import { ProductMongooseRepository } from './infrastructure/persistence/product.
 import { StockReservationMongooseRepository } from './infrastructure/persistence/stock-reservation.mongoose-repository';
 import { StockMongooseRepository } from './infrastructure/persistence/stock.mongoose-repository';
 import { CategoriesController } from './interface/http/categories.controller';
-import { HealthController } from './interface/http/health.controller';
 import { ProductsController } from './interface/http/products.controller';
 import { StockCommandsListener } from './interface/messaging/stock-commands.listener';
 
@@ -36,7 +35,17 @@ export class CatalogModule {
       module: CatalogModule,
       imports: [
         CatalogDatabaseModule.forConfig(config),
-        MetricsModule.forService('catalog'),
+        ObservabilityModule.forService('catalog', config),
+        HealthModule.forChecks({
+          inject: [getConnectionToken(), MessagingHealth],
+          useFactory: (connection: Connection, messaging: MessagingHealth) => ({
+            database: async () => {
+              if (!connection.db) throw new Error('not connected');
+              await connection.db.admin().ping();
+            },
+            kafka: () => messaging.check(),
+          }),
+        }),
         MessagingModule.forRootAsync({
           inject: [getConnectionToken()],
           useFactory: (connection: Connection) => {
@@ -65,7 +74,7 @@ export class CatalogModule {
           }),
         }),
       ],
-      controllers: [ProductsController, CategoriesController, HealthController],
+      controllers: [ProductsController, CategoriesController],
       providers: [
         // configuration and infrastructure
         { provide: CATALOG_CONFIG, useValue: config },

@@ -1,3 +1,4 @@
+import './instrumentation';
 import 'reflect-metadata';
 import { createCatalogApp } from './catalog-app';
 import { InvalidConfigurationError, loadCatalogConfig } from './config/catalog-config';

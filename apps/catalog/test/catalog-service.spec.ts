@@ -396,11 +396,20 @@ describe(`catalog service over HTTP (real ${process.env['MONGODB_SERVER']} and K
     expect((await call('GET', '/health/live')).body).toEqual({ status: 'ok' });
     expect((await call('GET', '/health/ready')).body).toEqual({
       status: 'ok',
-      checks: { database: 'up' },
+      checks: { database: 'up', kafka: 'up' },
     });
     const metrics = await fetch(`${baseUrl}/metrics`);
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toContain('http_requests_total');
+    const text = await metrics.text();
+    for (const name of [
+      'http_requests_total',
+      'outbox_backlog_messages',
+      'outbox_oldest_unsent_age_seconds',
+      'kafka_consumer_lag_messages',
+      'messages_consumed_total',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
   });
 
   it('serves its OpenAPI document, as committed (UPDATE_OPENAPI=1 rewrites apps/catalog/openapi.json)', async () => {

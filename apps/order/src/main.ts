@@ -1,3 +1,4 @@
+import './instrumentation';
 import 'reflect-metadata';
 import { InvalidConfigurationError, loadOrderConfig } from './config/order-config';
 import { createOrderApp } from './order-app';

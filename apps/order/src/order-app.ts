@@ -1,5 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
 import { type OrderConfig } from './config/order-config';
@@ -8,7 +9,12 @@ import { OrderModule } from './order.module';
 
 /** Builds the order service's HTTP application (main.ts listens; tests do too). */
 export async function createOrderApp(config: OrderConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(OrderModule.forConfig(config), { abortOnError: false });
+  const app = await NestFactory.create(OrderModule.forConfig(config), {
+    abortOnError: false,
+    // Held until pino takes over, so even start-up lines are JSON.
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(orderProblemMapper));
   app.enableShutdownHooks();

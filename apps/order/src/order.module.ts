@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
-import { MessagePublisher, MessagingModule } from '@shop/messaging';
-import { MetricsModule } from '@shop/observability';
+import { MessagePublisher, MessagingHealth, MessagingModule } from '@shop/messaging';
+import { HealthModule, ObservabilityModule } from '@shop/observability';
 import { SagaEngine } from '@shop/saga';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -22,7 +22,6 @@ import { SagaMetrics } from './infrastructure/saga/saga.metrics';
 import { CatalogServicePriceCatalog } from './infrastructure/upstream/catalog-service.price-catalog';
 import { UpstreamClients } from './infrastructure/upstream/upstream-clients';
 import { UserServiceCustomerDirectory } from './infrastructure/upstream/user-service.customer-directory';
-import { HealthController } from './interface/http/health.controller';
 import { OrdersController } from './interface/http/orders.controller';
 import { SagaRepliesConsumer } from './interface/messaging/saga-replies.consumer';
 
@@ -36,7 +35,14 @@ export class OrderModule {
       module: OrderModule,
       imports: [
         OrderDatabaseModule.forConfig(config),
-        MetricsModule.forService('order'),
+        ObservabilityModule.forService('order', config),
+        HealthModule.forChecks({
+          inject: [DataSource, MessagingHealth],
+          useFactory: (dataSource: DataSource, messaging: MessagingHealth) => ({
+            database: () => dataSource.query('SELECT 1'),
+            kafka: () => messaging.check(),
+          }),
+        }),
         MessagingModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({
@@ -65,7 +71,7 @@ export class OrderModule {
           }),
         }),
       ],
-      controllers: [OrdersController, HealthController],
+      controllers: [OrdersController],
       providers: [
         // configuration
         { provide: ORDER_CONFIG, useValue: config },

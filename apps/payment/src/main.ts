@@ -1,3 +1,4 @@
+import './instrumentation';
 import 'reflect-metadata';
 import { InvalidConfigurationError, loadPaymentConfig } from './config/payment-config';
 import { createPaymentApp } from './payment-app';

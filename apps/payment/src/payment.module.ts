@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
-import { MessagingModule } from '@shop/messaging';
-import { MetricsModule } from '@shop/observability';
+import { MessagingHealth, MessagingModule } from '@shop/messaging';
+import { HealthModule, ObservabilityModule } from '@shop/observability';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
@@ -16,7 +16,6 @@ import { type PaymentConfig } from './config/payment-config';
 import { PaymentDatabaseModule } from './infrastructure/persistence/payment-database.module';
 import { providerCallMetrics } from './infrastructure/observability/provider-call.metrics';
 import { FakePaymentProvider } from './infrastructure/provider/fake-payment.provider';
-import { HealthController } from './interface/http/health.controller';
 import { PaymentsController } from './interface/http/payments.controller';
 import { PaymentCommandsConsumer } from './interface/messaging/payment-commands.consumer';
 
@@ -38,7 +37,14 @@ export class PaymentModule {
       module: PaymentModule,
       imports: [
         PaymentDatabaseModule.forConfig(config),
-        MetricsModule.forService('payment'),
+        ObservabilityModule.forService('payment', config),
+        HealthModule.forChecks({
+          inject: [DataSource, MessagingHealth],
+          useFactory: (dataSource: DataSource, messaging: MessagingHealth) => ({
+            database: () => dataSource.query('SELECT 1'),
+            kafka: () => messaging.check(),
+          }),
+        }),
         MessagingModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({
@@ -64,7 +70,7 @@ export class PaymentModule {
           }),
         }),
       ],
-      controllers: [PaymentsController, HealthController],
+      controllers: [PaymentsController],
       providers: [
         // the payment provider, and how it is called
         { provide: PAYMENT_PROVIDER, useFactory: () => paymentProvider(config) },

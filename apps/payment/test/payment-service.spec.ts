@@ -652,7 +652,7 @@ describe('payment service as a saga participant and over HTTP (real PostgreSQL a
       expect(await call('/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
       expect(await call('/health/ready')).toMatchObject({
         status: 200,
-        body: { checks: { database: 'up' } },
+        body: { checks: { database: 'up', kafka: 'up' } },
       });
     });
 

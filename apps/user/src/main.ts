@@ -1,3 +1,4 @@
+import './instrumentation';
 import 'reflect-metadata';
 import { InvalidConfigurationError, loadUserConfig } from './config/user-config';
 import { createUserApp } from './user-app';

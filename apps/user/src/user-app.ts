@@ -1,5 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter, trustProxySetting } from '@shop/http';
@@ -11,7 +12,10 @@ import { UserModule } from './user.module';
 export async function createUserApp(config: UserConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(UserModule.forConfig(config), {
     abortOnError: false,
+    // Held until pino takes over, so even start-up lines are JSON.
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   if (config.TRUST_PROXY) app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(userProblemMapper));

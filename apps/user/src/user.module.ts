@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
-import { MessagingModule } from '@shop/messaging';
-import { MetricsModule } from '@shop/observability';
+import { MessagingHealth, MessagingModule } from '@shop/messaging';
+import { HealthModule, ObservabilityModule } from '@shop/observability';
 import { DataSource } from 'typeorm';
 import { AccountBootstrapper } from './application/admin/account-bootstrapper';
 import { AddAddressHandler } from './application/addresses/add-address.handler';
@@ -20,7 +20,6 @@ import { Argon2PasswordHasher } from './infrastructure/security/argon2-password.
 import { SessionTokensIssuer } from './infrastructure/security/session-tokens.issuer';
 import { SigningKeys } from './infrastructure/security/signing-keys';
 import { AuthController } from './interface/http/auth.controller';
-import { HealthController } from './interface/http/health.controller';
 import { JwksController } from './interface/http/jwks.controller';
 import { UsersController } from './interface/http/users.controller';
 
@@ -32,7 +31,14 @@ export class UserModule {
       module: UserModule,
       imports: [
         UserDatabaseModule.forConfig(config),
-        MetricsModule.forService('user'),
+        ObservabilityModule.forService('user', config),
+        HealthModule.forChecks({
+          inject: [DataSource, MessagingHealth],
+          useFactory: (dataSource: DataSource, messaging: MessagingHealth) => ({
+            database: () => dataSource.query('SELECT 1'),
+            kafka: () => messaging.check(),
+          }),
+        }),
         MessagingModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({
@@ -51,7 +57,7 @@ export class UserModule {
           }),
         }),
       ],
-      controllers: [AuthController, UsersController, JwksController, HealthController],
+      controllers: [AuthController, UsersController, JwksController],
       providers: [
         // configuration and infrastructure
         { provide: USER_CONFIG, useValue: config },

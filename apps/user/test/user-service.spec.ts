@@ -371,7 +371,7 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     });
     expect(await call('GET', '/health/ready')).toMatchObject({
       status: 200,
-      body: { checks: { database: 'up' } },
+      body: { checks: { database: 'up', kafka: 'up' } },
     });
   });
 

@@ -33,6 +33,9 @@ export { DeadLetterQueue, type StoredDeadLetter } from './lib/dead-letter/dead-l
 export { HandlesMessage } from './lib/nest/handles-message.decorator';
 export { MessagePublisher } from './lib/nest/message-publisher';
 export { MongoMessagePublisher } from './lib/nest/mongo-message-publisher';
+export { MessagingHealth } from './lib/nest/messaging-health';
+export { ConsumerMetrics } from './lib/observability/messaging-metrics';
+export { withActiveTrace } from './lib/observability/message-tracing';
 export { MessagingModule, type MessagingModuleAsyncOptions } from './lib/nest/messaging.module';
 export { type MessagingModuleOptions } from './lib/nest/messaging-module-options';
 export { deterministicMessageId } from './lib/mongo/deterministic-message-id';

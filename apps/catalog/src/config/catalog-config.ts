@@ -1,9 +1,11 @@
+import { loggingConfigShape } from '@shop/observability';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 
 /** Every setting of the catalog service, from the environment, checked at start-up. */
 export const catalogConfigSchema = z.object({
+  ...loggingConfigShape,
   NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   PORT: port.default(3002),
   /** The catalog's own database (the path names it, e.g. `mongodb://host:27017/catalog`). */

@@ -1,3 +1,4 @@
+import { loggingConfigShape } from '@shop/observability';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -5,6 +6,7 @@ const milliseconds = (fallback: number) => z.coerce.number().int().min(1).defaul
 
 /** Every setting of the order service, from the environment, checked at start-up. */
 export const orderConfigSchema = z.object({
+  ...loggingConfigShape,
   NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   PORT: port.default(3003),
   ORDER_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),

@@ -1,3 +1,4 @@
+import { loggingConfigShape } from '@shop/observability';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -28,6 +29,7 @@ function worstCommandProviderTimeMs(
 /** Every setting of the payment service, from the environment, checked at start-up. */
 export const paymentConfigSchema = z
   .object({
+    ...loggingConfigShape,
     PORT: port.default(3004),
     PAYMENT_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
     KAFKA_BROKERS: z

@@ -1,3 +1,4 @@
+import { loggingConfigShape } from '@shop/observability';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -14,6 +15,7 @@ const previousPublicKeySchema = z
 
 /** Every setting of the user service, from the environment, checked at start-up. */
 export const userConfigSchema = z.object({
+  ...loggingConfigShape,
   /** Only `development` and `test` may run without a configured signing key. */
   NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   PORT: port.default(3001),

@@ -14,6 +14,9 @@ import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
 import { type Inbox } from '../inbox/inbox';
 import { type TopicNames } from '../kafka/topic-names';
 import { type MessagingLogger } from '../messaging-logger';
+import { type ConsumerMetrics } from '../observability/messaging-metrics';
+import { inProcessSpan } from '../observability/message-tracing';
+import { withLogContext } from '@shop/observability';
 import { type MessageHandler } from './message-handler';
 import { NonRetriableError } from './non-retriable.error';
 
@@ -35,6 +38,8 @@ export interface ConsumerRunnerOptions<TTransaction> {
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   sessionTimeoutMs?: number;
+  /** Outcomes and dead letters on /metrics. */
+  metrics?: ConsumerMetrics;
 }
 
 export type MessageOutcome = 'processed' | 'duplicate' | 'ignored' | 'dead-lettered';
@@ -176,6 +181,7 @@ export class ConsumerRunner<TTransaction> {
         ],
       });
       await heartbeat();
+      this.options.metrics?.settled(topic, outcome);
       for (const listener of this.outcomeListeners) listener(outcome, message);
     }
   }
@@ -198,6 +204,7 @@ export class ConsumerRunner<TTransaction> {
         attempts,
         consumerGroup: groupId,
       });
+      this.options.metrics?.deadLetteredOne(topic, reason);
       logger.warn('message dead-lettered', {
         topic,
         partition,
@@ -221,6 +228,36 @@ export class ConsumerRunner<TTransaction> {
       if (parsed.definition.kind === 'event') return 'ignored';
       return deadLetter('no-handler', `${groupId} has no handler for ${parsed.envelope.type}`, 0);
     }
+    const { envelope } = parsed;
+    const orderId = (envelope.data as { orderId?: unknown } | null)?.orderId;
+    const fields = {
+      messageId: envelope.id,
+      messageType: envelope.type,
+      correlationId: envelope.correlationId,
+      // Saga traffic: every line about an order can be found by its id.
+      ...(typeof orderId === 'string' ? { orderId } : {}),
+    };
+    return inProcessSpan(topic, groupId, message, envelope, async (span) => {
+      const outcome = await withLogContext(fields, () =>
+        this.handleWithRetries(parsed, handler, heartbeat, owned, deadLetter),
+      );
+      span.setAttribute('shop.message.outcome', outcome);
+      return outcome;
+    });
+  }
+
+  private async handleWithRetries(
+    parsed: ParsedMessage,
+    handler: MessageHandler<TTransaction>,
+    heartbeat: () => Promise<void>,
+    owned: () => boolean,
+    deadLetter: (
+      reason: DeadLetterReason,
+      error: string,
+      attempts: number,
+    ) => Promise<'dead-lettered'>,
+  ): Promise<MessageOutcome> {
+    const { logger, groupId } = this.options;
     let handlerFailures = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {

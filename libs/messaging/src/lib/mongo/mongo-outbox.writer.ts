@@ -1,3 +1,4 @@
+import { withActiveTrace } from '../observability/message-tracing';
 import { headersOf, type OutgoingMessage } from '@shop/contracts';
 import { EventEmitter } from 'node:events';
 import { type Db, MongoServerError } from 'mongodb';
@@ -32,7 +33,9 @@ export class MongoOutboxWriter {
 
   async append(messages: OutgoingMessage | OutgoingMessage[]): Promise<void> {
     const collection = this.db.collection<MongoOutboxDocument>(OUTBOX_COLLECTION);
-    for (const { topic, key, envelope } of Array.isArray(messages) ? messages : [messages]) {
+    for (const message of Array.isArray(messages) ? messages : [messages]) {
+      const { topic, key } = message;
+      const envelope = withActiveTrace(message.envelope);
       try {
         await collection.insertOne({
           _id: envelope.id,

@@ -4,9 +4,11 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  Optional,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { ConsumerRunner } from '../consumer/consumer-runner';
 import { type MessageHandler } from '../consumer/message-handler';
 import { type Inbox } from '../inbox/inbox';
@@ -18,6 +20,13 @@ import { MongoInbox } from '../mongo/mongo-inbox';
 import { MongoOutboxStore } from '../mongo/mongo-outbox.store';
 import { type OutboxStore } from '../outbox/outbox-record';
 import { OutboxRelay } from '../outbox/outbox-relay';
+import {
+  type OutboxBacklog,
+  registerConsumerLagGauge,
+  registerOutboxGauges,
+} from '../observability/messaging-gauges';
+import { ConsumerMetrics } from '../observability/messaging-metrics';
+import { OUTBOX_COLLECTION } from '../mongo/mongo-outbox.writer';
 import { PostgresOutboxStore } from '../outbox/postgres-outbox.store';
 import { HANDLES_MESSAGE } from './handles-message.decorator';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-module-options';
@@ -36,6 +45,8 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger('Messaging');
   private relay: OutboxRelay | undefined;
   private consumer: ConsumerRunner<HandlerTransaction> | undefined;
+  private kafka: Kafka | undefined;
+  private admin: Promise<Admin> | undefined;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -43,6 +54,8 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    // Present when the app has /metrics (MetricsModule): the outbox, consumer lag and DLQ metrics go there.
+    @Optional() private readonly registry?: Registry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,7 +65,9 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       brokers: options.brokers,
       logLevel: logLevel.WARN,
     });
+    this.kafka = kafka;
     const topics = new TopicNames(options.topicPrefix ?? '');
+    if (this.registry) registerOutboxGauges(this.registry, () => this.outboxBacklog());
     const logger = this.messagingLogger();
     if (options.provisionTopics?.length) {
       const admin = kafka.admin();
@@ -85,11 +100,21 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       this.relay.start();
     }
     if (options.consume) {
+      // The prefix names the group too: services sharing a broker under different prefixes
+      // (tests, tenants) must never join one group and rebalance each other.
+      const groupId = topics.physical(options.consume.groupId ?? options.service);
+      if (this.registry) {
+        registerConsumerLagGauge(this.registry, {
+          admin: () => this.connectedAdmin(),
+          groupId,
+          topics: options.consume.topics,
+          names: topics,
+        });
+      }
       this.consumer = new ConsumerRunner<HandlerTransaction>({
         kafka,
-        // The prefix names the group too: services sharing a broker under different prefixes
-        // (tests, tenants) must never join one group and rebalance each other.
-        groupId: topics.physical(options.consume.groupId ?? options.service),
+        groupId,
+        ...(this.registry ? { metrics: new ConsumerMetrics(this.registry) } : {}),
         topics: options.consume.topics,
         topicNames: topics,
         handlers: this.discoverHandlers(),
@@ -107,6 +132,61 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
     await this.relay?.stop();
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((connected) => connected.disconnect()).catch(() => undefined);
+  }
+
+  /**
+   * For readiness: the consumer has not given up, and the brokers answer a
+   * metadata request. Throws what is wrong.
+   */
+  async checkKafka(): Promise<void> {
+    const crashed = this.consumer?.status().crashed;
+    if (crashed) throw new Error(`consumer stopped: ${crashed}`);
+    const admin = await this.connectedAdmin();
+    try {
+      await admin.describeCluster();
+    } catch (error) {
+      // A fresh connection next time: this one may be dead.
+      this.admin = undefined;
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** One admin connection for health checks and lag readings, opened on first use. */
+  private connectedAdmin(): Promise<Admin> {
+    if (!this.kafka) return Promise.reject(new Error('messaging has not started'));
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(
+        () => admin,
+        (error: unknown) => {
+          this.admin = undefined;
+          throw error;
+        },
+      );
+    }
+    return this.admin;
+  }
+
+  private async outboxBacklog(): Promise<OutboxBacklog> {
+    const { options } = this;
+    if (options.mongo) {
+      const outbox = options.mongo.db.collection<{ createdAt: Date; sentAt: Date | null }>(
+        OUTBOX_COLLECTION,
+      );
+      const [messages, oldest] = await Promise.all([
+        outbox.countDocuments({ sentAt: null }),
+        outbox.findOne({ sentAt: null }, { sort: { createdAt: 1 }, projection: { createdAt: 1 } }),
+      ]);
+      return { messages, oldestCreatedAt: oldest?.createdAt ?? null };
+    }
+    const [row] = (await options.dataSource.query(
+      'SELECT count(*)::int AS messages, min(created_at) AS oldest FROM outbox_messages WHERE sent_at IS NULL',
+    )) as { messages: number; oldest: Date | null }[];
+    return { messages: row?.messages ?? 0, oldestCreatedAt: row?.oldest ?? null };
   }
 
   private outboxStore(logger: MessagingLogger): OutboxStore {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MessagePublisher } from './message-publisher';
+import { MessagingHealth } from './messaging-health';
 import { MessagingLifecycle } from './messaging-lifecycle';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-module-options';
 import { MongoMessagePublisher } from './mongo-message-publisher';
@@ -31,8 +32,9 @@ export class MessagingModule {
         MessagePublisher,
         MongoMessagePublisher,
         MessagingLifecycle,
+        MessagingHealth,
       ],
-      exports: [MessagePublisher, MongoMessagePublisher],
+      exports: [MessagePublisher, MongoMessagePublisher, MessagingHealth],
     };
   }
 }

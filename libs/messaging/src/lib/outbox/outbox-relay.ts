@@ -1,8 +1,10 @@
+import { type Span } from '@opentelemetry/api';
 import { Kafka, type Producer, Partitioners } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BackoffPolicy, backoffDelay } from '../backoff';
 import { type TopicNames } from '../kafka/topic-names';
 import { type MessagingLogger } from '../messaging-logger';
+import { endSpan, startPublishSpan, tracedHeaders } from '../observability/message-tracing';
 import { type OutboxRecord, type OutboxStore } from './outbox-record';
 
 export interface OutboxRelayOptions {
@@ -133,6 +135,7 @@ export class OutboxRelay {
   private async publish(batch: OutboxRecord[]): Promise<void> {
     const { store, topics } = this.options;
     const ids = batch.map((record) => record.id);
+    const spans: Span[] = [];
     try {
       const producer = await this.connectedProducer();
       // Grouped by topic in sequence order: within a partition, the order of the batch holds.
@@ -143,14 +146,24 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, records]) => ({
           topic: topics.physical(topic),
-          messages: records.map((record) => ({
-            key: record.partitionKey,
-            value: JSON.stringify(record.payload),
-            headers: record.headers,
-          })),
+          messages: records.map((record) => {
+            const span = startPublishSpan(topic, record.headers, {
+              'messaging.message.id': record.id,
+              'messaging.kafka.message.key': record.partitionKey,
+              'shop.message.type': record.type,
+            });
+            if (span) spans.push(span);
+            return {
+              key: record.partitionKey,
+              value: JSON.stringify(record.payload),
+              headers: tracedHeaders(record.headers, span),
+            };
+          }),
         })),
       });
+      for (const span of spans) endSpan(span);
     } catch (error) {
+      for (const span of spans) endSpan(span, error);
       await this.dropProducer();
       await store.recordFailure(ids, (error as Error).message);
       throw error;

@@ -1,5 +1,6 @@
 import { headersOf, type OutgoingMessage } from '@shop/contracts';
 import { type EntityManager } from 'typeorm';
+import { withActiveTrace } from '../observability/message-tracing';
 import { OUTBOX_CHANNEL } from './postgres-outbox.store';
 
 /**
@@ -18,7 +19,9 @@ export class TypeormOutboxWriter {
           '(dataSource.transaction(manager => ...)): outside one, the message could outlive a rollback.',
       );
     }
-    for (const { topic, key, envelope } of Array.isArray(messages) ? messages : [messages]) {
+    for (const message of Array.isArray(messages) ? messages : [messages]) {
+      const { topic, key } = message;
+      const envelope = withActiveTrace(message.envelope);
       await manager.query(
         `INSERT INTO outbox_messages (id, topic, partition_key, type, headers, payload)
          VALUES ($1, $2, $3, $4, $5, $6)`,

@@ -1,0 +1,93 @@
+import {
+  Controller,
+  type DynamicModule,
+  Get,
+  Inject,
+  Module,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '@shop/auth';
+
+/** A readiness check: resolves when its dependency answers, throws (or times out) otherwise. */
+export type HealthCheck = () => Promise<unknown>;
+export type HealthChecks = Readonly<Record<string, HealthCheck>>;
+
+const HEALTH_CHECKS = Symbol('shop.health.checks');
+const CHECK_TIMEOUT_MS = 2_000;
+
+export interface Readiness {
+  status: 'ok';
+  checks: Record<string, 'up'>;
+}
+
+async function run(check: HealthCheck): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Liveness (the process answers) and readiness (every dependency answers) for orchestrators. */
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthChecks) {}
+
+  @Get('live')
+  @ApiOkResponse({ description: 'The process answers.' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOkResponse({
+    description: 'Every dependency answers: `{ status, checks: { <name>: "up" } }`.',
+  })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down (problem+json naming it).' })
+  async ready(): Promise<Readiness> {
+    const entries = Object.entries(this.checks);
+    const failures = await Promise.all(entries.map(([, check]) => run(check)));
+    const down = entries.flatMap(([name], index) =>
+      failures[index] === undefined ? [] : [`${name}: ${failures[index]}`],
+    );
+    if (down.length > 0) throw new ServiceUnavailableException(down.join('; '));
+    return { status: 'ok', checks: Object.fromEntries(entries.map(([name]) => [name, 'up'])) };
+  }
+}
+
+export interface HealthModuleOptions {
+  inject?: unknown[];
+  /** The readiness checks by name, e.g. `{ database: () => dataSource.query('SELECT 1'), kafka: () => messaging.check() }`. */
+  useFactory: (...dependencies: never[]) => HealthChecks;
+}
+
+/** `/health/live` and `/health/ready` for one service. */
+@Module({})
+export class HealthModule {
+  static forChecks(options: HealthModuleOptions): DynamicModule {
+    return {
+      module: HealthModule,
+      controllers: [HealthController],
+      providers: [
+        {
+          provide: HEALTH_CHECKS,
+          inject: (options.inject ?? []) as never[],
+          useFactory: options.useFactory,
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
+export interface StartTracingOptions {
+  /** Where spans go; by default OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, nowhere otherwise. */
+  spanProcessors?: SpanProcessor[];
+}
+
+/**
+ * OpenTelemetry for one service. Call it before anything else is imported
+ * (each app's `instrumentation.ts`, imported first by main.ts): the
+ * instrumentations patch http, express, Nest, pg, mongodb, undici and ioredis
+ * as they load.
+ *
+ * Spans are always made, so logs carry trace ids and the trace context
+ * travels over HTTP and Kafka; they are exported over OTLP only when
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) is set, with the
+ * protocol, headers and sampler of the standard `OTEL_*` variables.
+ * `OTEL_SDK_DISABLED=true` turns it all off.
+ */
+export function startTracing(
+  serviceName: string,
+  options: StartTracingOptions = {},
+): NodeSDK | undefined {
+  const env = process.env;
+  if (env['OTEL_SDK_DISABLED'] === 'true') return undefined;
+  // `${OTEL_EXPORTER_OTLP_ENDPOINT:-}` in compose yields an empty value: that means "off".
+  for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+    if (env[name] === '') delete env[name];
+  }
+  const exporting = Boolean(
+    env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+  );
+  // Metrics go through prom-client's /metrics, logs through pino: the SDK handles traces only.
+  env['OTEL_METRICS_EXPORTER'] ??= 'none';
+  env['OTEL_LOGS_EXPORTER'] ??= 'none';
+  const sdk = new NodeSDK({
+    serviceName: env['OTEL_SERVICE_NAME'] ?? serviceName,
+    // Without an exporter, a processor that drops spans: ids still exist for logs and propagation.
+    ...(options.spanProcessors
+      ? { spanProcessors: options.spanProcessors }
+      : exporting
+        ? {}
+        : { spanProcessors: [new NoopSpanProcessor()] }),
+    instrumentations: [
+      getNodeAutoInstrumentations({
+        '@opentelemetry/instrumentation-http': {
+          ignoreIncomingRequestHook: (request) => QUIET_PATHS.test(request.url ?? ''),
+        },
+        // Database spans only inside a trace: the outbox relay's polling would start thousands.
+        '@opentelemetry/instrumentation-pg': { requireParentSpan: true },
+        '@opentelemetry/instrumentation-mongodb': { requireParentSpan: true },
+        '@opentelemetry/instrumentation-ioredis': { requireParentSpan: true },
+        // Middleware layers would add a span each to every request.
+        '@opentelemetry/instrumentation-express': { ignoreLayersType: ['middleware' as never] },
+        // libs/messaging makes the Kafka spans itself, parented by the envelope's traceparent
+        // (the outbox relay sends long after the request that wrote the message).
+        '@opentelemetry/instrumentation-kafkajs': { enabled: false },
+        // Trace ids reach pino through the service logger's mixin.
+        '@opentelemetry/instrumentation-pino': { enabled: false },
+        '@opentelemetry/instrumentation-mongoose': { enabled: false },
+        '@opentelemetry/instrumentation-fs': { enabled: false },
+        '@opentelemetry/instrumentation-dns': { enabled: false },
+        '@opentelemetry/instrumentation-net': { enabled: false },
+        '@opentelemetry/instrumentation-runtime-node': { enabled: false },
+      }),
+    ],
+  });
+  sdk.start();
+  // Spans still buffered at shutdown are flushed by ObservabilityModule (Nest's shutdown hooks).
+  return sdk;
+}
