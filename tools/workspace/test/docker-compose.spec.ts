@@ -9,6 +9,7 @@ const workspaceRoot = resolve(__dirname, '../../..');
 
 interface ComposeService {
   image?: string;
+  profiles?: string[];
   build?: { context?: string; dockerfile?: string; args?: Record<string, string> };
   command?: string[];
   ports?: string[];
@@ -150,6 +151,14 @@ describe('docker-compose.yml', () => {
     };
 
     expect(validate(broken)).toBe(false);
+    const unlisted = {
+      ...document,
+      services: {
+        ...document.services,
+        grafana: { ...document.services['grafana'], profiles: 'observability' },
+      },
+    };
+    expect(validate(unlisted)).toBe(false);
   });
 
   it.each(INFRA)('has %s with a healthcheck and loopback-only ports', (name) => {
@@ -288,8 +297,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('leaves a place for the observability profile', () => {
-    expect(composeText).toMatch(/observability \(profile `observability`\)/);
+  // The apps export spans only when the endpoint is given (observability-profile.spec.ts
+  // checks the profile it points at): an empty value means "no exporter" to them.
+  it.each(APPS)('exports %s’s traces only when OTEL_EXPORTER_OTLP_ENDPOINT is given', (app) => {
+    const environment = service(app).environment ?? {};
+
+    expect(environment['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('${OTEL_EXPORTER_OTLP_ENDPOINT:-}');
+    expect(interpolateDefaults(environment['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? 'unset')).toBe('');
+    expect(environment['OTEL_SERVICE_NAME']).toBe(app);
   });
 
   it('uses images that exist or are built here', () => {

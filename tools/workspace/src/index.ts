@@ -1,0 +1,16 @@
+export {
+  type Dashboard,
+  type DashboardPanel,
+  type DashboardQuery,
+  type DashboardVariable,
+  type DatasourceRef,
+  type LabelMatcher,
+  type VectorSelector,
+  dashboardMetricNames,
+  dashboardPanels,
+  dashboardQueries,
+  parsePromql,
+  promqlMetricNames,
+  promqlVectorSelectors,
+  SHOP_OVERVIEW_DASHBOARD_PATH,
+} from './grafana-dashboard';
