@@ -2,12 +2,13 @@
 // reaches, to plain CommonJS under dist/apps/<app>/, with a package.json and a
 // lockfile of only the npm packages that code loads. See
 // docs/adr/0005-production-build.md.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { builtinModules } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { type ProjectGraph, createProjectGraphAsync } from '@nx/devkit';
-import { createLockFile } from '@nx/js';
+import { createProjectGraphAsync } from '@nx/devkit';
 import { type Options, transformFile } from '@swc/core';
 
 const workspaceRoot = resolve(__dirname, '../../..');
@@ -24,6 +25,7 @@ const LOADED_AT_RUN_TIME: Record<string, string[]> = {
   '@nestjs/core': ['@nestjs/platform-express'],
   '@nestjs/common': ['class-validator', 'class-transformer'],
   typeorm: ['pg'],
+  'nestjs-pino': ['pino', 'pino-http'],
 };
 
 interface RootPackageJson {
@@ -121,7 +123,7 @@ async function build(app: string): Promise<void> {
   // dist/ meanwhile (a demo, another test run) find a complete output.
   const outputRoot = `${finalRoot}.building-${process.pid}`;
   try {
-    await buildInto(app, sourceRoot, outputRoot, graph);
+    await buildInto(app, sourceRoot, outputRoot);
   } catch (error) {
     await rm(outputRoot, { recursive: true, force: true });
     throw error;
@@ -139,12 +141,7 @@ async function build(app: string): Promise<void> {
   }
 }
 
-async function buildInto(
-  app: string,
-  sourceRoot: string,
-  outputRoot: string,
-  graph: ProjectGraph,
-): Promise<void> {
+async function buildInto(app: string, sourceRoot: string, outputRoot: string): Promise<void> {
   const entries = ENTRY_POINTS.filter((entry) =>
     existsSync(join(workspaceRoot, sourceRoot, `${entry}.ts`)),
   );
@@ -190,10 +187,33 @@ async function buildInto(
   };
   await writeFile(join(outputRoot, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   // The workspace lockfile, pruned to these packages: the image installs what was tested.
-  await writeFile(join(outputRoot, 'package-lock.json'), createLockFile(manifest, graph, 'npm'));
+  await pruneLockFile(outputRoot);
   process.stdout.write(
     `${app}: ${files} files (${entries.join(', ')} and what they import), ` +
       `${Object.keys(dependencies).length} npm packages -> ${relative(workspaceRoot, outputRoot).replace(/\.building-\d+$/, '')}\n`,
+  );
+}
+
+/**
+ * The workspace lockfile, pruned by npm itself to the manifest beside it:
+ * every package keeps the version and the place in the tree the tests ran
+ * with. (Nx's createLockFile misplaced nested duplicates once the
+ * OpenTelemetry exporters hoisted a second yargs: `npm ci` refused its output.)
+ */
+async function pruneLockFile(outputRoot: string): Promise<void> {
+  await copyFile(join(workspaceRoot, 'package-lock.json'), join(outputRoot, 'package-lock.json'));
+  await promisify(execFile)(
+    'npm',
+    [
+      'install',
+      '--package-lock-only',
+      '--ignore-scripts',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+    ],
+    { cwd: outputRoot },
   );
 }
 

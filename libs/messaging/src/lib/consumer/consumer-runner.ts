@@ -238,9 +238,16 @@ export class ConsumerRunner<TTransaction> {
       ...(typeof orderId === 'string' ? { orderId } : {}),
     };
     return inProcessSpan(topic, groupId, message, envelope, async (span) => {
-      const outcome = await withLogContext(fields, () =>
-        this.handleWithRetries(parsed, handler, heartbeat, owned, deadLetter),
-      );
+      const outcome = await withLogContext(fields, async () => {
+        const started = performance.now();
+        const settled = await this.handleWithRetries(parsed, handler, heartbeat, owned, deadLetter);
+        logger.log('message handled', {
+          topic,
+          outcome: settled,
+          durationMs: Math.round(performance.now() - started),
+        });
+        return settled;
+      });
       span.setAttribute('shop.message.outcome', outcome);
       return outcome;
     });

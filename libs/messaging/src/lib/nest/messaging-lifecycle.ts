@@ -239,14 +239,12 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
     return options.url;
   }
 
+  /** Structured: with pino (ObservabilityModule), the context's fields become the line's fields. */
   private messagingLogger(): MessagingLogger {
     return {
-      log: (message, context) =>
-        this.logger.log(context ? `${message} ${JSON.stringify(context)}` : message),
-      warn: (message, context) =>
-        this.logger.warn(context ? `${message} ${JSON.stringify(context)}` : message),
-      error: (message, context) =>
-        this.logger.error(context ? `${message} ${JSON.stringify(context)}` : message),
+      log: (message, context) => this.logger.log({ msg: message, ...context }),
+      warn: (message, context) => this.logger.warn({ msg: message, ...context }),
+      error: (message, context) => this.logger.error({ msg: message, ...context }),
     };
   }
 }
