@@ -238,6 +238,7 @@ export class ConsumerRunner<TTransaction> {
       ...(typeof orderId === 'string' ? { orderId } : {}),
     };
     return inProcessSpan(topic, groupId, message, envelope, async (span) => {
+      if (typeof orderId === 'string') span.setAttribute('shop.order.id', orderId);
       const outcome = await withLogContext(fields, async () => {
         const started = performance.now();
         const settled = await this.handleWithRetries(parsed, handler, heartbeat, owned, deadLetter);
