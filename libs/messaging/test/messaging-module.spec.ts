@@ -1,33 +1,10 @@
 import 'reflect-metadata';
-import { Injectable } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
-import {
-  type DataOf,
-  type ParsedMessage,
-  ReserveStockSucceededV1,
-  ReserveStockV1,
-  Topics,
-} from '@shop/contracts';
+import { type TestingModule } from '@nestjs/testing';
+import { ReserveStockSucceededV1, ReserveStockV1, Topics } from '@shop/contracts';
 import { randomUUID } from 'node:crypto';
-import { type EntityManager } from 'typeorm';
-import { HandlesMessage, MessagePublisher, MessagingModule } from '../src';
-import { applyReservation, eventually, MessagingTestBed } from './support/messaging-test-bed';
-
-/** How a service declares a handler: a provider method, inside the inbox transaction. */
-@Injectable()
-class StockReservationHandlers {
-  constructor(private readonly publisher: MessagePublisher) {}
-
-  @HandlesMessage(ReserveStockV1)
-  async reserve(message: ParsedMessage, manager: EntityManager): Promise<void> {
-    const command = message.envelope.data as DataOf<typeof ReserveStockV1>;
-    await applyReservation(message, manager);
-    await this.publisher.publishCausedBy(manager, message.envelope, ReserveStockSucceededV1, {
-      orderId: command.orderId,
-      items: command.items,
-    });
-  }
-}
+import { MessagePublisher } from '../src';
+import { startCatalogParticipant } from './support/catalog-participant';
+import { eventually, MessagingTestBed } from './support/messaging-test-bed';
 
 describe('MessagingModule (NestJS, real PostgreSQL and Kafka)', () => {
   const bed = new MessagingTestBed('messaging-module');
@@ -37,26 +14,7 @@ describe('MessagingModule (NestJS, real PostgreSQL and Kafka)', () => {
   beforeAll(async () => {
     await bed.setUp();
     prefix = (await bed.topicsForCase()).prefix;
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        MessagingModule.forRootAsync({
-          useFactory: () => ({
-            service: 'catalog',
-            brokers: bed.kafka.brokers,
-            topicPrefix: prefix,
-            dataSource: bed.dataSource,
-            provisionTopics: [
-              { name: Topics.catalogCommands, partitions: 3, replicationFactor: 1 },
-              { name: Topics.orderSagaReplies, partitions: 3, replicationFactor: 1 },
-            ],
-            consume: { topics: [Topics.catalogCommands] },
-            relay: { pollIntervalMs: 200 },
-          }),
-        }),
-      ],
-      providers: [StockReservationHandlers],
-    }).compile();
-    await moduleRef.init();
+    moduleRef = await startCatalogParticipant(bed, prefix);
   });
 
   afterAll(async () => {

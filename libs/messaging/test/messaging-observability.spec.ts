@@ -1,22 +1,15 @@
 import 'reflect-metadata';
-import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { node, tracing } from '@opentelemetry/sdk-node';
-import {
-  type DataOf,
-  type ParsedMessage,
-  ReserveStockSucceededV1,
-  ReserveStockV1,
-  Topics,
-} from '@shop/contracts';
+import { ReserveStockV1, Topics } from '@shop/contracts';
 import { MetricsModule } from '@shop/observability';
 import { type KafkaMessage, Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { type EntityManager } from 'typeorm';
-import { HandlesMessage, MessagePublisher, MessagingHealth, MessagingModule } from '../src';
-import { applyReservation, eventually, MessagingTestBed } from './support/messaging-test-bed';
+import { MessagePublisher, MessagingHealth, MessagingModule } from '../src';
+import { startCatalogParticipant } from './support/catalog-participant';
+import { eventually, MessagingTestBed } from './support/messaging-test-bed';
 
 // Spans land in memory: the same SDK classes an app runs, with an exporter a test can read.
 const exporter = new tracing.InMemorySpanExporter();
@@ -24,21 +17,6 @@ const provider = new node.NodeTracerProvider({
   spanProcessors: [new tracing.SimpleSpanProcessor(exporter)],
 });
 provider.register();
-
-@Injectable()
-class StockReservationHandlers {
-  constructor(private readonly publisher: MessagePublisher) {}
-
-  @HandlesMessage(ReserveStockV1)
-  async reserve(message: ParsedMessage, manager: EntityManager): Promise<void> {
-    const command = message.envelope.data as DataOf<typeof ReserveStockV1>;
-    await applyReservation(message, manager);
-    await this.publisher.publishCausedBy(manager, message.envelope, ReserveStockSucceededV1, {
-      orderId: command.orderId,
-      items: command.items,
-    });
-  }
-}
 
 const sample = (text: string, name: string, labels: Record<string, string>): number | undefined => {
   const line = text
@@ -60,27 +38,7 @@ describe('MessagingModule observability: traces, metrics, readiness (real Postgr
   beforeAll(async () => {
     await bed.setUp();
     prefix = (await bed.topicsForCase()).prefix;
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        MetricsModule.forService('catalog'),
-        MessagingModule.forRootAsync({
-          useFactory: () => ({
-            service: 'catalog',
-            brokers: bed.kafka.brokers,
-            topicPrefix: prefix,
-            dataSource: bed.dataSource,
-            provisionTopics: [
-              { name: Topics.catalogCommands, partitions: 3, replicationFactor: 1 },
-              { name: Topics.orderSagaReplies, partitions: 3, replicationFactor: 1 },
-            ],
-            consume: { topics: [Topics.catalogCommands] },
-            relay: { pollIntervalMs: 200 },
-          }),
-        }),
-      ],
-      providers: [StockReservationHandlers],
-    }).compile();
-    await moduleRef.init();
+    moduleRef = await startCatalogParticipant(bed, prefix, [MetricsModule.forService('catalog')]);
     registry = moduleRef.get(Registry);
   });
 
