@@ -1,6 +1,7 @@
 import 'reflect-metadata';
+import { parseConfig } from '@shop/service-kit';
 import mongoose from 'mongoose';
-import { InvalidConfigurationError, catalogConfigSchema } from './config/catalog-config';
+import { catalogConfigSchema } from './config/catalog-config';
 import { CATALOG_MODELS } from './infrastructure/persistence/catalog-database.module';
 import { CategoryDocument } from './infrastructure/persistence/category.schema';
 import { ProductDocument } from './infrastructure/persistence/product.schema';
@@ -8,15 +9,14 @@ import { DemoCatalogSeeder } from './infrastructure/seed/demo-catalog.seeder';
 
 /** Loads the demo catalog into CATALOG_MONGODB_URL (idempotent), then exits: `npx nx run catalog:seed`. */
 async function seed(): Promise<void> {
-  const parsed = catalogConfigSchema
-    .pick({ CATALOG_MONGODB_URL: true, CATALOG_CURRENCY: true, CATALOG_LOW_STOCK_THRESHOLD: true })
-    .safeParse(process.env);
-  if (!parsed.success) {
-    throw new InvalidConfigurationError(
-      `invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const config = parsed.data;
+  const config = parseConfig(
+    catalogConfigSchema.pick({
+      CATALOG_MONGODB_URL: true,
+      CATALOG_CURRENCY: true,
+      CATALOG_LOW_STOCK_THRESHOLD: true,
+    }),
+    process.env,
+  );
   const connection = await mongoose
     .createConnection(config.CATALOG_MONGODB_URL, { autoIndex: false })
     .asPromise();

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { ProductCreatedV1, ProductPriceChangedV1, StockLowV1, Topics } from '@shop/contracts';
+import { InvalidConfigurationError } from '@shop/service-kit';
 import { TestKafkaNamespace, TestMongoDatabase, TestTokenIssuer } from '@shop/testing';
 import mongoose, { type Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCatalogApp } from '../src/catalog-app';
-import { InvalidConfigurationError, loadCatalogConfig } from '../src/config/catalog-config';
+import { loadCatalogConfig } from '../src/config/catalog-config';
 import { CATALOG_MODELS } from '../src/infrastructure/persistence/catalog-database.module';
 import { type CategoryDocument } from '../src/infrastructure/persistence/category.schema';
 import { type ProductDocument } from '../src/infrastructure/persistence/product.schema';

@@ -1,31 +1,10 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import { InvalidConfigurationError } from './config/order-config';
+import { runMigrationsCli } from '@shop/service-kit/typeorm';
 import { ORDER_MIGRATIONS } from './infrastructure/persistence/order-migrations';
 
-/** Runs the order database's pending migrations, then exits: a deploy step (a Job), never run by the app. */
-async function migrate(): Promise<void> {
-  const url = process.env['ORDER_DATABASE_URL'];
-  if (!url)
-    throw new InvalidConfigurationError('invalid configuration: ORDER_DATABASE_URL is required');
-  const dataSource = await new DataSource({
-    type: 'postgres',
-    url,
-    migrations: ORDER_MIGRATIONS,
-  }).initialize();
-  try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    process.stdout.write(
-      `applied ${applied.length} migration(s)${applied.map((m) => `\n  ${m.name}`).join('')}\n`,
-    );
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-migrate().catch((error: unknown) => {
-  process.stderr.write(
-    `order migrations failed: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
+// The order database's pending migrations, then exit: a deploy step (a Job), never run by the app.
+runMigrationsCli({
+  service: 'order',
+  databaseUrlVariable: 'ORDER_DATABASE_URL',
+  migrations: ORDER_MIGRATIONS,
 });

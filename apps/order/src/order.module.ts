@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
-import { MessagePublisher, MessagingHealth, MessagingModule } from '@shop/messaging';
+import { MessagePublisher, MessagingModule } from '@shop/messaging';
 import { HealthModule, ObservabilityModule } from '@shop/observability';
 import { SagaEngine } from '@shop/saga';
+import { postgresAndKafkaReadiness } from '@shop/service-kit/typeorm';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { CancelOrderHandler } from './application/cancel-order/cancel-order.handler';
@@ -36,13 +37,7 @@ export class OrderModule {
       imports: [
         OrderDatabaseModule.forConfig(config),
         ObservabilityModule.forService('order', config),
-        HealthModule.forChecks({
-          inject: [DataSource, MessagingHealth],
-          useFactory: (dataSource: DataSource, messaging: MessagingHealth) => ({
-            database: () => dataSource.query('SELECT 1'),
-            kafka: () => messaging.check(),
-          }),
-        }),
+        HealthModule.forChecks(postgresAndKafkaReadiness()),
         MessagingModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

@@ -6,12 +6,13 @@ import {
   parseMessage,
   Topics,
 } from '@shop/contracts';
+import { InvalidConfigurationError } from '@shop/service-kit';
 import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { InvalidConfigurationError, loadOrderConfig } from '../src/config/order-config';
+import { loadOrderConfig } from '../src/config/order-config';
 import { ORDER_MIGRATIONS } from '../src/infrastructure/persistence/order-migrations';
 import { createOrderApp } from '../src/order-app';
 import { OUT_OF_STOCK_PRODUCT, ScriptedParticipants } from './support/scripted-participants';

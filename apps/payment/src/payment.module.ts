@@ -1,8 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
-import { MessagingHealth, MessagingModule } from '@shop/messaging';
+import { MessagingModule } from '@shop/messaging';
 import { HealthModule, ObservabilityModule } from '@shop/observability';
+import { postgresAndKafkaReadiness } from '@shop/service-kit/typeorm';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AuthorizePaymentHandler } from './application/authorize-payment/authorize-payment.handler';
@@ -38,13 +39,7 @@ export class PaymentModule {
       imports: [
         PaymentDatabaseModule.forConfig(config),
         ObservabilityModule.forService('payment', config),
-        HealthModule.forChecks({
-          inject: [DataSource, MessagingHealth],
-          useFactory: (dataSource: DataSource, messaging: MessagingHealth) => ({
-            database: () => dataSource.query('SELECT 1'),
-            kafka: () => messaging.check(),
-          }),
-        }),
+        HealthModule.forChecks(postgresAndKafkaReadiness()),
         MessagingModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

@@ -14,6 +14,7 @@ import {
   VoidPaymentV1,
 } from '@shop/contracts';
 import { TypeormInbox } from '@shop/messaging';
+import { InvalidConfigurationError } from '@shop/service-kit';
 import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
 import { type Consumer, Partitioners, type Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +28,7 @@ import {
   PaymentProviderUnavailableError,
 } from '../src/application/ports/payment-provider.errors';
 import { ProviderCallPolicy } from '../src/application/provider-calls/provider-call.policy';
-import { InvalidConfigurationError, loadPaymentConfig } from '../src/config/payment-config';
+import { loadPaymentConfig } from '../src/config/payment-config';
 import { PAYMENT_MIGRATIONS } from '../src/infrastructure/persistence/payment-migrations';
 import { FakePaymentProvider } from '../src/infrastructure/provider/fake-payment.provider';
 import { PaymentCommandsConsumer } from '../src/interface/messaging/payment-commands.consumer';

@@ -1,8 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { Topics } from '@shop/contracts';
-import { MessagingHealth, MessagingModule } from '@shop/messaging';
+import { MessagingModule } from '@shop/messaging';
 import { HealthModule, ObservabilityModule } from '@shop/observability';
+import { postgresAndKafkaReadiness } from '@shop/service-kit/typeorm';
 import { DataSource } from 'typeorm';
 import { AccountBootstrapper } from './application/admin/account-bootstrapper';
 import { AddAddressHandler } from './application/addresses/add-address.handler';
@@ -32,13 +33,7 @@ export class UserModule {
       imports: [
         UserDatabaseModule.forConfig(config),
         ObservabilityModule.forService('user', config),
-        HealthModule.forChecks({
-          inject: [DataSource, MessagingHealth],
-          useFactory: (dataSource: DataSource, messaging: MessagingHealth) => ({
-            database: () => dataSource.query('SELECT 1'),
-            kafka: () => messaging.check(),
-          }),
-        }),
+        HealthModule.forChecks(postgresAndKafkaReadiness()),
         MessagingModule.forRootAsync({
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => ({

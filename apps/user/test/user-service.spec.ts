@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { Topics, UserRegisteredV1 } from '@shop/contracts';
+import { InvalidConfigurationError } from '@shop/service-kit';
 import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { InvalidConfigurationError, loadUserConfig } from '../src/config/user-config';
+import { loadUserConfig } from '../src/config/user-config';
 import { USER_MIGRATIONS } from '../src/infrastructure/persistence/user-migrations';
 import { createUserApp } from '../src/user-app';
 

@@ -15,7 +15,14 @@ describe('forking a service out of the monorepo (docs/fork-a-service.md)', () =>
   it('copies the app with exactly the libraries it depends on, and a package.json of its own', async () => {
     const fork = await forkService('payment', directory);
     expect(fork.projects).toEqual(
-      expect.arrayContaining(['contracts', 'messaging', 'auth', 'http', 'observability']),
+      expect.arrayContaining([
+        'contracts',
+        'messaging',
+        'auth',
+        'http',
+        'observability',
+        'service-kit',
+      ]),
     );
     expect(fork.projects).not.toEqual(expect.arrayContaining(['saga', 'resilience']));
     expect(existsSync(join(directory, 'apps/payment/src/main.ts'))).toBe(true);

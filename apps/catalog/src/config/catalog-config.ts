@@ -1,4 +1,5 @@
 import { loggingConfigShape } from '@shop/observability';
+import { parseConfig } from '@shop/service-kit';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -33,21 +34,7 @@ export const catalogConfigSchema = z.object({
 
 export type CatalogConfig = z.infer<typeof catalogConfigSchema>;
 
-export class InvalidConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidConfigurationError';
-  }
-}
-
 /** Reads and checks the configuration; one message names every bad or missing variable. */
 export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env): CatalogConfig {
-  const parsed = catalogConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
-    throw new InvalidConfigurationError(`invalid configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseConfig(catalogConfigSchema, env);
 }

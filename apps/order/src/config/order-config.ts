@@ -1,4 +1,5 @@
 import { loggingConfigShape } from '@shop/observability';
+import { parseConfig } from '@shop/service-kit';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -40,18 +41,7 @@ export const orderConfigSchema = z.object({
 
 export type OrderConfig = z.infer<typeof orderConfigSchema>;
 
-export class InvalidConfigurationError extends Error {
-  override readonly name = 'InvalidConfigurationError';
-}
-
 /** Reads and checks the configuration; one message names every bad or missing variable. */
 export function loadOrderConfig(env: NodeJS.ProcessEnv = process.env): OrderConfig {
-  const parsed = orderConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
-    throw new InvalidConfigurationError(`invalid configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseConfig(orderConfigSchema, env);
 }

@@ -1,4 +1,5 @@
 import { loggingConfigShape } from '@shop/observability';
+import { parseConfig } from '@shop/service-kit';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -76,21 +77,7 @@ export const paymentConfigSchema = z
 
 export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
 
-export class InvalidConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidConfigurationError';
-  }
-}
-
 /** Reads and checks the configuration; one message names every bad or missing variable. */
 export function loadPaymentConfig(env: NodeJS.ProcessEnv = process.env): PaymentConfig {
-  const parsed = paymentConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
-    throw new InvalidConfigurationError(`invalid configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseConfig(paymentConfigSchema, env);
 }

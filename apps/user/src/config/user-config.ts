@@ -1,4 +1,5 @@
 import { loggingConfigShape } from '@shop/observability';
+import { InvalidConfigurationError, parseConfig } from '@shop/service-kit';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -62,37 +63,21 @@ export const userConfigSchema = z.object({
 
 export type UserConfig = z.infer<typeof userConfigSchema> & { AUTH_JWKS_URL: string };
 
-export class InvalidConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidConfigurationError';
-  }
-}
-
 /** Reads and checks the configuration; one message names every bad or missing variable. */
 export function loadUserConfig(env: NodeJS.ProcessEnv = process.env): UserConfig {
-  const parsed = userConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
-    throw new InvalidConfigurationError(`invalid configuration: ${problems.join('; ')}`);
-  }
-  const config = parsed.data;
+  const config = parseConfig(userConfigSchema, env);
   for (const [email, password] of [
     ['ADMIN_EMAIL', 'ADMIN_PASSWORD'],
     ['DEMO_CUSTOMER_EMAIL', 'DEMO_CUSTOMER_PASSWORD'],
   ] as const) {
     if (Boolean(config[email]) !== Boolean(config[password])) {
-      throw new InvalidConfigurationError(
-        `invalid configuration: set both ${email} and ${password}, or neither`,
-      );
+      throw new InvalidConfigurationError(`set both ${email} and ${password}, or neither`);
     }
   }
   const mayGenerateKey = config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
   if (!mayGenerateKey && !config.AUTH_PRIVATE_KEY) {
     throw new InvalidConfigurationError(
-      'invalid configuration: AUTH_PRIVATE_KEY is required unless NODE_ENV is development or test',
+      'AUTH_PRIVATE_KEY is required unless NODE_ENV is development or test',
     );
   }
   return {

@@ -1,0 +1,44 @@
+import { InvalidConfigurationError } from './invalid-configuration.error';
+
+/** What start-up needs of the app: a Nest application, or anything that serves on a port. */
+export interface ListeningApp {
+  listen(port: number): Promise<unknown>;
+}
+
+export interface ServiceBootstrap<Config extends { PORT: number }> {
+  /** The subject of the failure line: `user service` prints `user service failed to start: …`. */
+  name: string;
+  loadConfig: () => Config;
+  createApp: (config: Config) => Promise<ListeningApp>;
+}
+
+/**
+ * The whole of a service's `main.ts`: loads the configuration, builds the app
+ * and listens on `PORT`. A failure prints one line and exits 1: a
+ * configuration error by its message (it names every bad variable), anything
+ * else with its stack. Call it from a `main.ts` whose first import is
+ * `./instrumentation`: tracing must patch modules before anything loads them.
+ */
+export function bootstrapService<Config extends { PORT: number }>(
+  service: ServiceBootstrap<Config>,
+): void {
+  start(service).catch((error: unknown) => {
+    process.stderr.write(`${service.name} failed to start: ${describe(error)}\n`);
+    process.exit(1);
+  });
+}
+
+async function start<Config extends { PORT: number }>({
+  loadConfig,
+  createApp,
+}: ServiceBootstrap<Config>): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.PORT);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof InvalidConfigurationError) return error.message;
+  if (error instanceof Error) return error.stack ?? error.message;
+  return String(error);
+}
