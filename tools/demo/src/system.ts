@@ -22,7 +22,8 @@ export interface SystemOptions {
    * Where the stores and the broker are: `USER_DATABASE_URL`,
    * `ORDER_DATABASE_URL`, `PAYMENT_DATABASE_URL`, `CATALOG_MONGODB_URL`,
    * `KAFKA_BROKERS` (what `settingsToEnv` of `@shop/infra` gives; a test
-   * passes its own databases here).
+   * passes its own databases here); `REDIS_URL` when the gateway's rate
+   * limits should live in Redis (else in its memory).
    */
   servers: Record<string, string>;
   /** The user service's RS256 signing key (PKCS#8 PEM): keep it across restarts. */
@@ -223,12 +224,16 @@ function appEnvironments(
       CATALOG_SERVICE_URL: local('catalog'),
       ORDER_SERVICE_URL: local('order'),
       PAYMENT_SERVICE_URL: local('payment'),
+      ...(servers['REDIS_URL'] ? { REDIS_URL: servers['REDIS_URL'] } : {}),
     },
   };
   const environments = {} as Record<AppName, NodeJS.ProcessEnv>;
+  // The caller's Redis is the system's only when `servers` names it: two systems (test suites)
+  // sharing one Redis would share one budget of rate limits.
+  const { REDIS_URL: _callers, ...inherited } = process.env;
   for (const app of APP_NAMES) {
     environments[app] = {
-      ...process.env,
+      ...inherited,
       ...shared,
       ...own[app],
       ...options.env,
