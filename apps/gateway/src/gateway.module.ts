@@ -8,7 +8,7 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { JwtVerifier } from '@shop/auth';
-import { MetricsModule } from '@shop/observability';
+import { ObservabilityModule } from '@shop/observability';
 import { OrderDetailsController } from './composition/order-details.controller';
 import { type GatewayConfig } from './config/gateway-config';
 import { GATEWAY_CONFIG } from './config/gateway-config.token';
@@ -19,6 +19,10 @@ import { OpenApiRegistry } from './openapi/openapi-registry';
 import { EdgeProxyMiddleware } from './proxy/edge-proxy.middleware';
 import { ResponseCache } from './proxy/response-cache';
 import { Upstreams } from './proxy/upstreams';
+
+const report = (message: string): void => {
+  process.stderr.write(`[gateway] ${message}\n`);
+};
 
 /** The gateway: all wiring in one place. */
 @Module({})
@@ -32,15 +36,15 @@ export class GatewayModule implements NestModule, OnApplicationBootstrap, OnAppl
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      // Not global: global modules' middleware runs first, and the metrics middleware must see every request.
-      imports: [MetricsModule.forService('gateway')],
+      // Logs, /metrics and the span flush; its middleware (request log, metrics) runs before the proxy's.
+      imports: [ObservabilityModule.forService('gateway', config)],
       controllers: [HealthController, OrderDetailsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         // the services behind the gateway
         { provide: Upstreams, useFactory: () => Upstreams.fromConfig(config) },
         // edge policies
-        { provide: RateLimits, useFactory: () => RateLimits.fromConfig(config) },
+        { provide: RateLimits, useFactory: () => RateLimits.fromConfig(config, report) },
         {
           provide: EdgeAuthenticator,
           useFactory: () =>
@@ -61,9 +65,7 @@ export class GatewayModule implements NestModule, OnApplicationBootstrap, OnAppl
           provide: OpenApiRegistry,
           inject: [Upstreams],
           useFactory: (upstreams: Upstreams) =>
-            new OpenApiRegistry(upstreams, config.OPENAPI_REFRESH_MS, (message) =>
-              process.stderr.write(`[gateway] ${message}\n`),
-            ),
+            new OpenApiRegistry(upstreams, config.OPENAPI_REFRESH_MS, report),
         },
         EdgeProxyMiddleware,
       ],
@@ -76,8 +78,9 @@ export class GatewayModule implements NestModule, OnApplicationBootstrap, OnAppl
       .forRoutes({ path: 'api/v1/*path', method: RequestMethod.ALL });
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.openApi.start();
+    await this.limits.connected();
   }
 
   async onApplicationShutdown(): Promise<void> {

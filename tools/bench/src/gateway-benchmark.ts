@@ -5,28 +5,44 @@ import { down, settingsToEnv, up } from '@shop/infra';
 import { freePort, ServiceProcess, TestMongoDatabase, uniqueName } from '@shop/testing';
 import autocannon, { type Result } from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, get } from 'node:http';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describeMachine } from './machine';
+import { cpuTicksOfTree, describeMachine, TICKS_PER_SECOND } from './machine';
 import { NginxProxy } from './nginx-proxy';
 
 const root = resolve(__dirname, '../../..');
 const DURATION_SECONDS = Number(process.env['BENCH_DURATION_SECONDS'] ?? 15);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+const ALONE_SECONDS = 8;
 
 interface Row {
   target: string;
   url: string;
   result: Result;
+  /** CPU time the front process (and its children) spent per answered request. */
+  cpuMicrosPerRequest: number | undefined;
 }
 
-async function measure(target: string, url: string): Promise<Row> {
+// What the observability work adds to each request, kept apart in its own rows:
+// no spans, and the request log at warn (no line per request).
+const WITHOUT_TRACING_AND_REQUEST_LOG = { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' };
+
+/** Measures `url`; `pid` is the process that answers first (direct server, nginx, gateway). */
+async function measure(target: string, url: string, pid: number | undefined): Promise<Row> {
   process.stderr.write(
     `[bench] ${target}: warm-up, then ${DURATION_SECONDS} s at ${CONNECTIONS} connections\n`,
   );
   await autocannon({ url, connections: CONNECTIONS, duration: 3 });
+  const ticksBefore = pid === undefined ? undefined : cpuTicksOfTree(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS });
+  const ticksAfter = pid === undefined ? undefined : cpuTicksOfTree(pid);
+  const answered = result.requests.total;
+  const cpuMicrosPerRequest =
+    ticksBefore === undefined || ticksAfter === undefined || answered === 0
+      ? undefined
+      : Math.round((((ticksAfter - ticksBefore) / TICKS_PER_SECOND) * 1e6) / answered);
   // A stray socket timeout under load is noise; more than 1% failed requests invalidates the run.
   const failed = result.non2xx + result.errors;
   if (failed > result.requests.total / 100) {
@@ -34,7 +50,7 @@ async function measure(target: string, url: string): Promise<Row> {
       `${target}: ${result.non2xx} non-2xx answers and ${result.errors} errors in ${result.requests.total} requests; the run is not valid`,
     );
   }
-  return { target, url, result };
+  return { target, url, result, cpuMicrosPerRequest };
 }
 
 function table(rows: Row[]): {
@@ -46,14 +62,14 @@ function table(rows: Row[]): {
   nginxP99: number;
 } {
   const [direct, nginx, gateway] = rows as [Row, Row, Row, ...Row[]];
-  const line = ({ target, result }: Row) =>
-    `| ${target} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${(result.requests.average / nginx.result.requests.average).toFixed(2)} | ${result.non2xx + result.errors} |`;
+  const line = ({ target, result, cpuMicrosPerRequest }: Row) =>
+    `| ${target} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${(result.requests.average / nginx.result.requests.average).toFixed(2)} | ${cpuMicrosPerRequest ?? '-'} | ${result.non2xx + result.errors} |`;
   const added = (row: Row, percentile: 'p50' | 'p99') =>
     row.result.latency[percentile] - direct.result.latency[percentile];
   const ratio = gateway.result.requests.average / nginx.result.requests.average;
   return {
-    text: `| target | requests/s | p50 ms | p99 ms | throughput vs nginx | failed |
-|---|---|---|---|---|---|
+    text: `| target | requests/s | p50 ms | p99 ms | throughput vs nginx | CPU µs/request | failed |
+|---|---|---|---|---|---|---|
 ${rows.map(line).join('\n')}`,
     ratio,
     addedP50: added(gateway, 'p50'),
@@ -63,7 +79,58 @@ ${rows.map(line).join('\n')}`,
   };
 }
 
-function report(real: Row[], isolated: Row[], notes: string[]): string {
+interface LatencyRow {
+  target: string;
+  /** Milliseconds, sorted. */
+  samples: number[];
+}
+
+/** One keep-alive connection, one request at a time, timed with the monotonic clock. */
+async function measureAlone(target: string, url: string): Promise<LatencyRow> {
+  process.stderr.write(`[bench] ${target}: one connection, ${ALONE_SECONDS} s\n`);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      get(url, { agent }, (response) => {
+        response.on('data', () => undefined);
+        response.on('end', () => {
+          if (response.statusCode !== 200) reject(new Error(`${target}: ${response.statusCode}`));
+          else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+        });
+      }).on('error', reject);
+    });
+  try {
+    for (let warm = 0; warm < 500; warm += 1) await once();
+    const samples: number[] = [];
+    const until = Date.now() + ALONE_SECONDS * 1_000;
+    while (Date.now() < until) samples.push(await once());
+    return { target, samples: samples.sort((a, b) => a - b) };
+  } finally {
+    agent.destroy();
+  }
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+function latencyTable(rows: LatencyRow[]): string {
+  const direct = rows[0] as LatencyRow;
+  const line = ({ target, samples }: LatencyRow) =>
+    `| ${target} | ${samples.length} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} | ${(percentile(samples, 50) - percentile(direct.samples, 50)).toFixed(2)} |`;
+  return `| target | requests | p50 ms | p99 ms | added p50 ms |
+|---|---|---|---|---|
+${rows.map(line).join('\n')}`;
+}
+
+function aloneVerdict(rows: LatencyRow[]): string {
+  const [direct, nginx, gateway, lean] = rows as [LatencyRow, LatencyRow, LatencyRow, LatencyRow];
+  const added = (row: LatencyRow) => percentile(row.samples, 50) - percentile(direct.samples, 50);
+  const met = (row: LatencyRow) => (added(row) <= 1 ? 'met' : 'not met');
+  return `- one connection, static upstream: the gateway adds ${added(gateway).toFixed(2)} ms to the p50 (target ≤ 1 ms: ${met(gateway)}; tracing and request log off: ${added(lean).toFixed(2)} ms, ${met(lean)}), nginx ${added(nginx).toFixed(2)} ms`;
+}
+
+function report(real: Row[], isolated: Row[], alone: LatencyRow[], notes: string[]): string {
   const onCatalog = table(real);
   const onStatic = table(isolated);
   const verdict = (name: string, t: ReturnType<typeof table>) =>
@@ -76,7 +143,10 @@ reverse proxy and through the gateway, one after the other in one run
 (autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s each after a 3 s warm-up). The
 load generator, the proxy and the catalog share the machine's cores, as they
 would on one host; absolute numbers say more about this machine than about
-the code, the ratios are the point.
+the code, the ratios are the point. *CPU µs/request* is the CPU time of
+the process that answers first (the server itself, nginx, or the gateway;
+not what is behind it) per request: it depends much less than requests/s on
+what else the machine runs at the time.
 
 ## Machine
 
@@ -94,15 +164,28 @@ The same read with the database out of the picture: what the proxies themselves 
 
 ${onStatic.text}
 
+### 3. Added latency without queueing (static upstream, one connection)
+
+At 32 connections the p50 is mostly waiting for a core; one request at a
+time on one keep-alive connection (timed here, to the microsecond) shows
+what each hop adds by itself.
+
+${latencyTable(alone)}
+
 ## Verdict
 
 ${verdict('real catalog', onCatalog)}
 ${verdict('static upstream', onStatic)}
+${aloneVerdict(alone)}
 
-The gateway row without cache does all of its edge work on every request
+The gateway rows without cache do all of the edge work on every request
 (route table, per-address rate limit, OpenAPI validation of the request,
-resilient upstream call with its breaker and bulkhead); the cached row is
-what a public product read costs when the short product cache answers.
+security headers, request id, metrics, resilient upstream call with its
+breaker and bulkhead); the first runs as deployed (OpenTelemetry spans and
+a JSON request log line per request, when the observability work is in the
+build), the row *tracing and request log off* runs with
+\`OTEL_SDK_DISABLED=true LOG_LEVEL=warn\`; the cached row is what a public
+product read costs when the short product cache answers.
 
 ${notes.map((note) => `- ${note}`).join('\n')}
 `;
@@ -146,7 +229,12 @@ async function main(): Promise<void> {
     const catalog = new ServiceProcess({ app: 'catalog', env: catalogEnv, logDirectory });
     processes.push(catalog);
     await catalog.start();
-    const gateway = async (label: string, cacheTtlMs: number, upstream = catalog.baseUrl) => {
+    const gateway = async (
+      label: string,
+      cacheTtlMs: number,
+      upstream = catalog.baseUrl,
+      extraEnv: Record<string, string> = {},
+    ) => {
       const port = await freePort();
       const process_ = new ServiceProcess({
         app: 'gateway',
@@ -159,14 +247,21 @@ async function main(): Promise<void> {
           CATALOG_SERVICE_URL: upstream,
           PRODUCT_CACHE_TTL_MS: String(cacheTtlMs),
           RATE_LIMIT_PER_ADDRESS: '1000000000',
+          ...extraEnv,
         },
       });
       processes.push(process_);
       await process_.start();
       process.stderr.write(`[bench] gateway (${label}) on ${process_.baseUrl}\n`);
-      return process_.baseUrl;
+      return process_;
     };
     const uncached = await gateway('no cache', 1);
+    const lean = await gateway(
+      'no cache, tracing and request log off',
+      1,
+      catalog.baseUrl,
+      WITHOUT_TRACING_AND_REQUEST_LOG,
+    );
     const cached = await gateway('product cache on', 5_000);
     await nginx.start();
     const products = (await (await fetch(`${catalog.baseUrl}/products?limit=1`)).json()) as {
@@ -176,10 +271,23 @@ async function main(): Promise<void> {
     if (!id) throw new Error('the seeded catalog is empty');
 
     const real = [
-      await measure('catalog, direct', `${catalog.baseUrl}/products/${id}`),
-      await measure('through nginx', `http://127.0.0.1:${nginx.port}/products/${id}`),
-      await measure('through the gateway, no cache', `${uncached}/api/v1/products/${id}`),
-      await measure('through the gateway, product cache on', `${cached}/api/v1/products/${id}`),
+      await measure('catalog, direct', `${catalog.baseUrl}/products/${id}`, catalog.pid),
+      await measure('through nginx', `http://127.0.0.1:${nginx.port}/products/${id}`, nginx.pid),
+      await measure(
+        'through the gateway, no cache',
+        `${uncached.baseUrl}/api/v1/products/${id}`,
+        uncached.pid,
+      ),
+      await measure(
+        'through the gateway, no cache, tracing and request log off',
+        `${lean.baseUrl}/api/v1/products/${id}`,
+        lean.pid,
+      ),
+      await measure(
+        'through the gateway, product cache on',
+        `${cached.baseUrl}/api/v1/products/${id}`,
+        cached.pid,
+      ),
     ];
 
     // The same read from a static upstream: the recorded answers, served from memory.
@@ -207,14 +315,45 @@ async function main(): Promise<void> {
     proxies.push(staticNginx);
     await staticNginx.start();
     const staticGateway = await gateway('no cache, static upstream', 1, staticUrl);
+    const staticLean = await gateway(
+      'no cache, tracing and request log off, static upstream',
+      1,
+      staticUrl,
+      WITHOUT_TRACING_AND_REQUEST_LOG,
+    );
     const isolated = [
-      await measure('static upstream, direct', `${staticUrl}/products/${id}`),
-      await measure('through nginx', `http://127.0.0.1:${staticNginx.port}/products/${id}`),
-      await measure('through the gateway, no cache', `${staticGateway}/api/v1/products/${id}`),
+      await measure('static upstream, direct', `${staticUrl}/products/${id}`, staticUpstream.pid),
+      await measure(
+        'through nginx',
+        `http://127.0.0.1:${staticNginx.port}/products/${id}`,
+        staticNginx.pid,
+      ),
+      await measure(
+        'through the gateway, no cache',
+        `${staticGateway.baseUrl}/api/v1/products/${id}`,
+        staticGateway.pid,
+      ),
+      await measure(
+        'through the gateway, no cache, tracing and request log off',
+        `${staticLean.baseUrl}/api/v1/products/${id}`,
+        staticLean.pid,
+      ),
     ];
     const reportPath = join(root, 'bench', 'gateway-report.md');
     mkdirSync(join(root, 'bench'), { recursive: true });
-    writeFileSync(reportPath, report(real, isolated, []));
+    const alone = [
+      await measureAlone('static upstream, direct', `${staticUrl}/products/${id}`),
+      await measureAlone('through nginx', `http://127.0.0.1:${staticNginx.port}/products/${id}`),
+      await measureAlone(
+        'through the gateway, no cache',
+        `${staticGateway.baseUrl}/api/v1/products/${id}`,
+      ),
+      await measureAlone(
+        'through the gateway, no cache, tracing and request log off',
+        `${staticLean.baseUrl}/api/v1/products/${id}`,
+      ),
+    ];
+    writeFileSync(reportPath, report(real, isolated, alone, []));
     process.stderr.write(`[bench] service logs of this run: ${logDirectory}\n`);
     process.stderr.write(`[bench] report written to ${reportPath}\n`);
   } finally {

@@ -12,6 +12,11 @@ export class NginxProxy {
     private readonly upstream: string,
   ) {}
 
+  /** nginx's master process; its worker is its child. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   static ensureInstalled(): string {
     const binary = '/usr/sbin/nginx';
     if (existsSync(binary)) return binary;

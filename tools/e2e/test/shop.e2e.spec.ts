@@ -1,5 +1,7 @@
 import { ShopClient } from '@shop/drills';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CUSTOMER, type IsolatedSystem, startIsolatedSystem } from './support/isolated-system';
 
 interface Product {
@@ -37,8 +39,16 @@ describe('the shop end to end (five processes, through the gateway only)', () =>
 
   beforeAll(async () => {
     // No product cache: stock read right after an order must be the catalog's.
+    // Info logs, no trace exporter: the default a team runs before it sets up a collector.
+    const info = { LOG_LEVEL: 'info' };
     shop = await startIsolatedSystem('shop-e2e', {
-      appEnv: { gateway: { PRODUCT_CACHE_TTL_MS: '1' } },
+      appEnv: {
+        gateway: { ...info, PRODUCT_CACHE_TTL_MS: '1' },
+        user: info,
+        catalog: info,
+        order: info,
+        payment: info,
+      },
     });
     customer = new ShopClient(shop.gatewayUrl);
     const email = `ada-${randomUUID()}@example.com`;
@@ -111,6 +121,49 @@ describe('the shop end to end (five processes, through the gateway only)', () =>
     expect(payment?.status).toBe('CAPTURED');
     expect(payment?.history.filter(({ status }) => status === 'CAPTURED')).toHaveLength(1);
     expect(await available(plentiful.id)).toBe(before - 2);
+  });
+
+  it('without a trace exporter, still gives one order one trace id in every service’s logs', async () => {
+    const requestId = `shop-e2e-${randomUUID()}`;
+    const placed = await customer.call(
+      'POST',
+      '/api/v1/orders',
+      {
+        items: [{ productId: plentiful.id, quantity: 1 }],
+        paymentMethod: { token: 'tok_visa' },
+        shippingAddress: address,
+      },
+      { 'idempotency-key': randomUUID(), 'x-request-id': requestId },
+    );
+    const order = await settled((placed.body as { orderId: string }).orderId);
+    const linesOf = (app: string) =>
+      readFileSync(join(shop.logDirectory, `${app}.log`), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // The request at the gateway and the order service; the saga's messages everywhere.
+    const traceIds = {
+      gateway: linesOf('gateway').filter((line) => line['requestId'] === requestId),
+      order: linesOf('order').filter(
+        (line) => line['requestId'] === requestId || line['orderId'] === order.id,
+      ),
+      catalog: linesOf('catalog').filter((line) => line['orderId'] === order.id),
+      payment: linesOf('payment').filter((line) => line['orderId'] === order.id),
+    };
+    const seen = Object.fromEntries(
+      Object.entries(traceIds).map(([app, lines]) => [
+        app,
+        [...new Set(lines.map((line) => line['trace_id']))],
+      ]),
+    );
+    const [traceId] = seen['gateway'] as [string];
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(seen).toEqual({
+      gateway: [traceId],
+      order: [traceId],
+      catalog: [traceId],
+      payment: [traceId],
+    });
   });
 
   it('a declined card ends REJECTED: the stock is back, nothing is captured', async () => {

@@ -3,7 +3,7 @@ import { settingsToEnv } from './infra-settings';
 import { currentSettings, down, status, up } from './provisioner';
 
 const usage = `usage: infra <up|down|status|env>
-  up      start PostgreSQL, Kafka and a MongoDB-wire server (or use those named in the environment)
+  up      start PostgreSQL, Kafka, a MongoDB-wire server and Redis (or use those named in the environment)
   down    stop what \`up\` started in this checkout
   status  show each server and where it runs
   env     print connection settings as KEY=value lines (eval "$(npm run -s infra:env)")`;

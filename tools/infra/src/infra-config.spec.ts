@@ -12,6 +12,7 @@ describe('readInfraConfig', () => {
       kafkaPort: 9092,
       kafkaControllerPort: 9093,
       mongoPort: 27017,
+      redisPort: 6380,
       given: {},
     });
   });
@@ -21,16 +22,21 @@ describe('readInfraConfig', () => {
       INFRA_KAFKA_PORT: '19092',
       DATABASE_URL: 'postgres://u:p@db:5432/postgres',
       KAFKA_BROKERS: '',
+      REDIS_URL: 'redis://cache:6379',
     });
 
     expect(config.kafkaPort).toBe(19092);
     expect(config.kafkaControllerPort).toBe(19093);
-    expect(config.given).toEqual({ databaseUrl: 'postgres://u:p@db:5432/postgres' });
+    expect(config.given).toEqual({
+      databaseUrl: 'postgres://u:p@db:5432/postgres',
+      redisUrl: 'redis://cache:6379',
+    });
   });
 
   it.each([
     ['INFRA_POSTGRES_PORT', 'abc'],
     ['INFRA_MONGO_PORT', '70000'],
+    ['INFRA_REDIS_PORT', '0'],
     ['INFRA_MODE', 'kubernetes'],
   ])('refuses %s=%s with a message naming it', (name, value) => {
     expect(() => readInfraConfig({ [name]: value })).toThrow(InfraError);

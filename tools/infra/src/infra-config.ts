@@ -10,8 +10,10 @@ export interface InfraConfig {
   kafkaPort: number;
   kafkaControllerPort: number;
   mongoPort: number;
+  /** Not Redis's 6379: Debian's redis-server package starts a system server there. */
+  redisPort: number;
   /** Settings a person already has: a server given here is used, not started. */
-  given: { databaseUrl?: string; mongodbUrl?: string; kafkaBrokers?: string };
+  given: { databaseUrl?: string; mongodbUrl?: string; kafkaBrokers?: string; redisUrl?: string };
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -38,10 +40,12 @@ export function readInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
     kafkaPort,
     kafkaControllerPort: port(env, 'INFRA_KAFKA_CONTROLLER_PORT', kafkaPort + 1),
     mongoPort: port(env, 'INFRA_MONGO_PORT', 27017),
+    redisPort: port(env, 'INFRA_REDIS_PORT', 6380),
     given: {
       databaseUrl: nonEmpty('DATABASE_URL'),
       mongodbUrl: nonEmpty('MONGODB_URL'),
       kafkaBrokers: nonEmpty('KAFKA_BROKERS'),
+      redisUrl: nonEmpty('REDIS_URL'),
     },
   };
 }

@@ -15,7 +15,7 @@ export type DatabaseService = (typeof SERVICE_DATABASES)[number]['service'];
 export type ServerSource = 'environment' | 'docker' | 'native';
 export type MongoServerKind = 'mongod' | 'ferretdb' | 'unknown';
 
-/** Connection settings for the three servers, as `infra env` prints them. */
+/** Connection settings for the four servers, as `infra env` prints them. */
 export interface InfraSettings {
   /** Admin connection: tests create their own databases through it. */
   databaseUrl: string;
@@ -24,6 +24,8 @@ export interface InfraSettings {
   /** Which MongoDB-wire server answers: FerretDB lacks some MongoDB guarantees (see README). */
   mongodbServer: MongoServerKind;
   kafkaBrokers: string[];
+  /** The gateway's shared rate limits. */
+  redisUrl: string;
 }
 
 export function settingsToEnv(settings: InfraSettings): Record<string, string> {
@@ -37,6 +39,7 @@ export function settingsToEnv(settings: InfraSettings): Record<string, string> {
   env['CATALOG_MONGODB_URL'] = withDatabase(settings.mongodbUrl, 'catalog');
   env['MONGODB_SERVER'] = settings.mongodbServer;
   env['KAFKA_BROKERS'] = settings.kafkaBrokers.join(',');
+  env['REDIS_URL'] = settings.redisUrl;
   return env;
 }
 

@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { mongo } from 'mongoose';
 import { Client } from 'pg';
@@ -36,6 +37,8 @@ export async function probeMongo(url: string): Promise<'mongod' | 'ferretdb'> {
     serverSelectionTimeoutMS: 3_000,
     connectTimeoutMS: 3_000,
   });
+  // connect() rejects with the same error: the listener only keeps ioredis from printing it.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     const info = await client.db('admin').command({ buildInfo: 1 });
@@ -66,5 +69,25 @@ export async function probeKafka(brokers: string[]): Promise<number> {
     return cluster.brokers.length;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Pings Redis; returns its version. */
+export async function probeRedis(url: string): Promise<string> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  // connect() rejects with the same error: the listener only keeps ioredis from printing it.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const info = await client.info('server');
+    return /^redis_version:(.+)$/m.exec(info)?.[1]?.trim() ?? 'unknown';
+  } finally {
+    client.disconnect();
   }
 }

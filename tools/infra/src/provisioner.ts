@@ -22,14 +22,15 @@ import { runningProcess } from './managed-process';
 import { startNativeKafka, stopNativeKafka } from './native/kafka-server';
 import { startNativeMongo, stopNativeMongo } from './native/mongo-server';
 import { startNativePostgres, stopNativePostgres } from './native/postgres-server';
-import { portAnswers, probeKafka, probeMongo, probePostgres } from './probes';
+import { startNativeRedis, stopNativeRedis } from './native/redis-server';
+import { portAnswers, probeKafka, probeMongo, probePostgres, probeRedis } from './probes';
 import { progress } from './progress';
 import { withProvisionerLock } from './provisioner-lock';
 import { ensureServiceDatabases } from './service-databases';
 import { waitUntil } from './wait-until';
 import { workspacePaths } from './workspace-paths';
 
-type Server = 'postgres' | 'mongo' | 'kafka';
+type Server = 'postgres' | 'mongo' | 'kafka' | 'redis';
 
 /** What `up` provisioned, kept in `.infra/settings.json` for `env`, `status` and `down`. */
 export interface ProvisionedInfra {
@@ -57,6 +58,7 @@ function withoutOwnSettings(config: InfraConfig): InfraConfig {
       databaseUrl: ours('postgres', given.databaseUrl, recorded.settings.databaseUrl),
       mongodbUrl: ours('mongo', given.mongodbUrl, recorded.settings.mongodbUrl),
       kafkaBrokers: ours('kafka', given.kafkaBrokers, recorded.settings.kafkaBrokers.join(',')),
+      redisUrl: ours('redis', given.redisUrl, recorded.settings.redisUrl ?? ''),
     },
   };
 }
@@ -67,13 +69,14 @@ function chooseSources(config: InfraConfig): Record<Server, ServerSource> {
     postgres: config.given.databaseUrl ? 'environment' : fallback,
     mongo: config.given.mongodbUrl ? 'environment' : fallback,
     kafka: config.given.kafkaBrokers ? 'environment' : fallback,
+    redis: config.given.redisUrl ? 'environment' : fallback,
   };
 }
 
 function useDocker(config: InfraConfig): boolean {
   if (config.mode === 'native') return false;
   const given = config.given;
-  if (given.databaseUrl && given.mongodbUrl && given.kafkaBrokers) return false;
+  if (given.databaseUrl && given.mongodbUrl && given.kafkaBrokers && given.redisUrl) return false;
   const answers = dockerEngineAnswers();
   if (config.mode === 'docker' && !answers) {
     throw new InfraError(
@@ -89,7 +92,7 @@ async function verifyGiven(what: string, probe: () => Promise<unknown>): Promise
   progress.ready(what, 'using the server named in the environment');
 }
 
-/** Starts (or finds) the three servers and returns settings a client can use. */
+/** Starts (or finds) the four servers and returns settings a client can use. */
 export function up(): Promise<ProvisionedInfra> {
   return withProvisionerLock(provision);
 }
@@ -102,6 +105,7 @@ async function provision(): Promise<ProvisionedInfra> {
   let databaseUrl = config.given.databaseUrl;
   let mongodbUrl = config.given.mongodbUrl;
   let kafkaBrokers = config.given.kafkaBrokers?.split(',').map((broker) => broker.trim());
+  let redisUrl = config.given.redisUrl;
   let composeServiceUrls: Record<DatabaseService, string> | undefined;
 
   const fromDocker = (Object.keys(sources) as Server[]).filter(
@@ -112,6 +116,7 @@ async function provision(): Promise<ProvisionedInfra> {
       postgres: 'postgres',
       mongo: 'mongodb',
       kafka: 'kafka',
+      redis: 'redis',
     };
     await startComposeServers(fromDocker.map((server) => composeNames[server]));
     const urls = composeUrls(config);
@@ -119,9 +124,14 @@ async function provision(): Promise<ProvisionedInfra> {
     databaseUrl ??= urls.databaseUrl;
     mongodbUrl ??= urls.mongodbUrl;
     kafkaBrokers ??= urls.kafkaBrokers;
+    redisUrl ??= urls.redisUrl;
   }
 
-  // Kafka needs nothing from the others: start it while PostgreSQL and Mongo come up.
+  // Kafka and Redis need nothing from the others: start them while PostgreSQL and Mongo come up.
+  const redisReady =
+    sources.redis === 'native'
+      ? startNativeRedis(config)
+      : verifyGiven('redis', () => probeRedis(redisUrl ?? '')).then(() => redisUrl ?? '');
   const kafkaReady =
     sources.kafka === 'native'
       ? startNativeKafka(config)
@@ -139,8 +149,13 @@ async function provision(): Promise<ProvisionedInfra> {
     }
     return adminUrl;
   })();
-  // Wait for both before reporting, so a failure never leaves the other half running unseen.
-  const [kafkaOutcome, databasesOutcome] = await Promise.allSettled([kafkaReady, databasesReady]);
+  // Wait for all before reporting, so a failure never leaves another part running unseen.
+  const [redisOutcome, kafkaOutcome, databasesOutcome] = await Promise.allSettled([
+    redisReady,
+    kafkaReady,
+    databasesReady,
+  ]);
+  if (redisOutcome.status === 'rejected') throw redisOutcome.reason;
   if (kafkaOutcome.status === 'rejected') throw kafkaOutcome.reason;
   if (databasesOutcome.status === 'rejected') throw databasesOutcome.reason;
   const brokers = kafkaOutcome.value;
@@ -156,6 +171,7 @@ async function provision(): Promise<ProvisionedInfra> {
     mongodbUrl: mongodbUrl ?? '',
     mongodbServer: await probeMongo(mongodbUrl ?? ''),
     kafkaBrokers: brokers,
+    redisUrl: redisOutcome.value,
   };
   const provisioned: ProvisionedInfra = { sources, settings };
   mkdirSync(workspacePaths.state, { recursive: true });
@@ -198,6 +214,13 @@ export async function currentSettings(): Promise<InfraSettings> {
     );
   }
   const { settings, sources } = provisioned;
+  // Provisioned before Redis was one of the servers: `up` adds it.
+  if (!settings.redisUrl) {
+    throw new InfraError(
+      'The servers of this checkout were provisioned without Redis.',
+      'Run `npm run infra:up`.',
+    );
+  }
   // Only the servers this checkout runs are checked: a given URL may be any shape (+srv, multi-host).
   const endpoints: [Server, string, string][] = [
     ['postgres', 'PostgreSQL', settings.databaseUrl],
@@ -207,6 +230,7 @@ export async function currentSettings(): Promise<InfraSettings> {
       'Kafka',
       `kafka://${broker}`,
     ]),
+    ['redis', 'Redis', settings.redisUrl],
   ];
   for (const [server, what, url] of endpoints) {
     if (sources[server] === 'environment') continue;
@@ -230,6 +254,7 @@ async function stopAll(): Promise<void> {
   const provisioned = readProvisioned();
   const usedDocker = provisioned && Object.values(provisioned.sources).includes('docker');
   for (const [name, stop] of [
+    ['redis', stopNativeRedis],
     ['mongo', stopNativeMongo],
     ['kafka', stopNativeKafka],
     ['postgres', stopNativePostgres],
@@ -261,6 +286,7 @@ export async function status(): Promise<string[]> {
     describe('mongo', settings ? `${settings.mongodbUrl} (${settings.mongodbServer})` : '-'),
   );
   lines.push(describe('kafka', settings ? settings.kafkaBrokers.join(',') : '-'));
+  lines.push(describe('redis', settings?.redisUrl ? redactUrl(settings.redisUrl) : '-'));
   if (provisioned && Object.values(provisioned.sources).includes('docker'))
     lines.push(await composeStatus());
   return lines;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { mongo } from 'mongoose';
 import { currentDatabase } from './support/current-database';
@@ -45,6 +46,7 @@ describe('infra env (settings of the running servers)', () => {
         'MONGODB_URL',
         'ORDER_DATABASE_URL',
         'PAYMENT_DATABASE_URL',
+        'REDIS_URL',
         'USER_DATABASE_URL',
       ].sort(),
     );
@@ -90,6 +92,19 @@ describe('infra env (settings of the running servers)', () => {
       expect(cluster.controller).not.toBeNull();
     } finally {
       await admin.disconnect();
+    }
+  });
+
+  it('REDIS_URL reaches a Redis server that keeps what is written', async () => {
+    const redis = new Redis(env['REDIS_URL'] ?? '', { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const key = `infra-env-spec:${process.pid}:${Date.now()}`;
+    try {
+      await redis.connect();
+      await redis.set(key, 'kept', 'EX', 10);
+      expect(await redis.get(key)).toBe('kept');
+    } finally {
+      await redis.del(key);
+      await redis.quit();
     }
   });
 });

@@ -36,11 +36,12 @@ export class OrderDetailsController {
     @Req() request: ComposedRequest,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<OrderDetails> {
-    const headers = {
-      authorization: `Bearer ${request.user.token}`,
-      'x-request-id': request.context.requestId,
-      traceparent: request.context.traceparent,
+    const { requestId, traceparent } = request.context;
+    const traced: Record<string, string> = {
+      'x-request-id': requestId,
+      ...(traceparent ? { traceparent } : {}),
     };
+    const headers = { authorization: `Bearer ${request.user.token}`, ...traced };
     const order = await this.upstreams.get('order').request({ path: `/orders/${id}`, headers });
     if (order.status === 404) throw new EdgeError(404, 'order-not-found', 'no such order');
     if (order.status !== 200)
@@ -54,7 +55,7 @@ export class OrderDetailsController {
         path: '/products/lookup',
         body: { ids: productIds },
         idempotent: true,
-        headers: { 'x-request-id': headers['x-request-id'], traceparent: headers.traceparent },
+        headers: traced,
       }),
       this.upstreams
         .get('payment')

@@ -1,3 +1,5 @@
+import { loggingConfigShape } from '@shop/observability';
+import { parseConfig } from '@shop/service-kit';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -11,6 +13,7 @@ const list = z.string().transform((value) =>
 
 /** Every setting of the gateway, from the environment, checked at start-up. */
 export const gatewayConfigSchema = z.object({
+  ...loggingConfigShape,
   NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   PORT: port.default(3000),
   USER_SERVICE_URL: z.url().default('http://localhost:3001'),
@@ -35,6 +38,11 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: positive(60),
   /** Shared limits across replicas; unset: in-memory, per replica. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of the counters' keys in Redis: replicas that share a budget share it. */
+  RATE_LIMIT_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, 'letters, digits and . : - _')
+    .default('gateway:rl'),
   /** Origins allowed by CORS (comma-separated); empty: no cross-origin access. */
   CORS_ORIGINS: list.default([]),
   /** Largest request body accepted. */
@@ -54,18 +62,7 @@ export const gatewayConfigSchema = z.object({
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
-export class InvalidConfigurationError extends Error {
-  override readonly name = 'InvalidConfigurationError';
-}
-
 /** Reads and checks the configuration; one message names every bad or missing variable. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const parsed = gatewayConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.')}: ${issue.message}`,
-    );
-    throw new InvalidConfigurationError(`invalid configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseConfig(gatewayConfigSchema, env);
 }

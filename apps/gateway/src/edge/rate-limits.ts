@@ -27,16 +27,36 @@ export class RateLimits {
   private readonly authPerAddress: RateLimiterAbstract;
   private readonly perUser: RateLimiterAbstract;
 
-  static fromConfig(config: GatewayConfig): RateLimits {
-    const redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
-      : undefined;
-    return new RateLimits(config, redis);
+  static fromConfig(config: GatewayConfig, report: (message: string) => void): RateLimits {
+    if (!config.REDIS_URL) return new RateLimits(config, undefined, Promise.resolve());
+    const redis = new Redis(config.REDIS_URL, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    });
+    // ioredis reconnects on its own: say once when the limits fall back to memory, and when they are back.
+    let inMemory = false;
+    redis.on('ready', () => {
+      inMemory = false;
+      report('Redis ready: rate limits shared with the other replicas');
+    });
+    redis.on('error', (error: Error) => {
+      if (inMemory) return;
+      inMemory = true;
+      report(
+        `Redis unreachable (${error.message}): rate limits counted in memory until it is back`,
+      );
+    });
+    const firstAttempt = new Promise<void>((resolve) => {
+      redis.once('ready', resolve);
+      redis.once('error', () => resolve());
+    });
+    return new RateLimits(config, redis, firstAttempt);
   }
 
-  constructor(
+  private constructor(
     config: GatewayConfig,
-    private readonly redis?: Redis,
+    private readonly redis: Redis | undefined,
+    private readonly firstAttempt: Promise<void>,
   ) {
     const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
       const options: IRateLimiterOptions = {
@@ -48,12 +68,23 @@ export class RateLimits {
       return new RateLimiterRedis({
         ...options,
         storeClient: redis,
+        // While the connection is down, count in memory at once instead of waiting for Redis.
+        rejectIfRedisNotReady: true,
         insuranceLimiter: new RateLimiterMemory(options),
       });
     };
-    this.perAddress = limiter('rl:address', config.RATE_LIMIT_PER_ADDRESS);
-    this.authPerAddress = limiter('rl:auth', config.RATE_LIMIT_AUTH_PER_ADDRESS);
-    this.perUser = limiter('rl:user', config.RATE_LIMIT_PER_USER);
+    const prefix = config.RATE_LIMIT_KEY_PREFIX;
+    this.perAddress = limiter(`${prefix}:address`, config.RATE_LIMIT_PER_ADDRESS);
+    this.authPerAddress = limiter(`${prefix}:auth`, config.RATE_LIMIT_AUTH_PER_ADDRESS);
+    this.perUser = limiter(`${prefix}:user`, config.RATE_LIMIT_PER_USER);
+  }
+
+  /**
+   * Settles once the first connection to Redis succeeded or failed, so that a
+   * replica starting next to a healthy Redis does not begin counting alone.
+   */
+  connected(): Promise<void> {
+    return this.firstAttempt;
   }
 
   /** Counts a request from an address; throws the 429 when over a limit. */
@@ -67,7 +98,9 @@ export class RateLimits {
   }
 
   async close(): Promise<void> {
-    await this.redis?.quit();
+    // QUIT needs a connection; without one there is nothing to flush.
+    if (this.redis?.status === 'ready') await this.redis.quit();
+    else this.redis?.disconnect();
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { activeTraceparent } from '@shop/observability';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 // W3C Trace Context: version-traceid-parentid-flags, ids not all zeros.
@@ -6,7 +7,13 @@ const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}
 
 export interface RequestContext {
   requestId: string;
-  traceparent: string;
+  /**
+   * The trace context to send upstream, when the gateway propagates it
+   * itself: with OpenTelemetry running (the request has a server span), the
+   * HTTP client's instrumentation sends its own span's, and a second header
+   * would break the trace.
+   */
+  traceparent: string | undefined;
 }
 
 /**
@@ -19,6 +26,7 @@ export function requestContextOf(
 ): RequestContext {
   const given = headers['x-request-id'];
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  if (activeTraceparent()) return { requestId, traceparent: undefined };
   const parent = headers['traceparent'];
   const traceId =
     typeof parent === 'string' && TRACEPARENT.test(parent)

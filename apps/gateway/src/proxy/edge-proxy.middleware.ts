@@ -32,8 +32,7 @@ export interface EdgeResponse {
   statusCode: number;
   status(code: number): EdgeResponse;
   setHeader(name: string, value: string | number | readonly string[]): void;
-  send(body?: string): void;
-  end(): void;
+  end(body?: string): void;
 }
 
 // Headers a client may send on to a service; everything else stays at the edge.
@@ -152,8 +151,7 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
         response.status(answer.status).end();
         return;
       }
-      response.setHeader('content-type', contentType);
-      response.status(answer.status).send(body);
+      sendBody(response, answer.status, contentType, body);
     } catch (error) {
       if (!(error instanceof UpstreamUnavailableError)) throw error;
       const stale = cacheKey ? this.cache.stale(cacheKey) : undefined;
@@ -165,8 +163,7 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
       if (answered && type.includes('problem+json') && typeof answered.body === 'string') {
         const retryAfter = answered.headers['retry-after'];
         if (typeof retryAfter === 'string') response.setHeader('retry-after', retryAfter);
-        response.setHeader('content-type', type);
-        response.status(answered.status).send(answered.body);
+        sendBody(response, answered.status, type, answered.body);
         return;
       }
       throw error;
@@ -191,16 +188,15 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
       response.status(304).end();
       return;
     }
-    response.setHeader('content-type', entry.contentType);
-    response.status(entry.status).send(entry.body);
+    sendBody(response, entry.status, entry.contentType, entry.body);
   }
 
   private forwardedHeaders(request: EdgeRequest): Record<string, string> {
     const headers: Record<string, string> = {
       'x-request-id': request.context.requestId,
-      traceparent: request.context.traceparent,
       'x-forwarded-proto': request.protocol,
     };
+    if (request.context.traceparent) headers['traceparent'] = request.context.traceparent;
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
@@ -210,6 +206,38 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
     if (request.ip) headers['x-forwarded-for'] = request.ip;
     return headers;
   }
+}
+
+/**
+ * What Express's `send` does for a string body, minus the work the edge does
+ * itself (ETag and 304s are the product cache's): the body as UTF-8, said so
+ * in its type, with its length.
+ */
+function sendBody(response: EdgeResponse, status: number, type: string, body: string): void {
+  response.statusCode = status;
+  response.setHeader('content-type', withUtf8Charset(type));
+  response.setHeader('content-length', Buffer.byteLength(body));
+  response.end(body);
+}
+
+// A handful of distinct types ever reach the edge: each is rewritten once.
+const utf8Types = new Map<string, string>();
+
+/** `type` with `charset=utf-8`, as Express's `send` sets it for a string body. */
+export function withUtf8Charset(type: string): string {
+  let rewritten = utf8Types.get(type);
+  if (rewritten === undefined) {
+    const [mediaType = '', ...parameters] = type.split(';').map((part) => part.trim());
+    // As Express formats it: parameter names in lower case, sorted.
+    const named = parameters
+      .filter((parameter) => parameter && !/^charset=/i.test(parameter))
+      .map((parameter) => parameter.replace(/^[^=]+/, (name) => name.toLowerCase()))
+      .concat('charset=utf-8')
+      .sort();
+    rewritten = [mediaType.toLowerCase(), ...named].join('; ');
+    if (utf8Types.size < 100) utf8Types.set(type, rewritten);
+  }
+  return rewritten;
 }
 
 function setRateLimitHeaders(response: EdgeResponse, state: RateLimitState): void {

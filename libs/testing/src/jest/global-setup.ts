@@ -14,8 +14,11 @@ const workspaceRoot = resolve(__dirname, '../../../..');
  */
 export default async function globalSetup(): Promise<void> {
   const env = process.env;
-  const given = ['DATABASE_URL', 'MONGODB_URL', 'KAFKA_BROKERS'].filter((name) => env[name]);
-  if (given.length === 3) return;
+  // Services started in a test log warnings and errors only, unless asked (LOG_LEVEL=info npm test).
+  env['LOG_LEVEL'] ??= 'warn';
+  const servers = ['DATABASE_URL', 'MONGODB_URL', 'KAFKA_BROKERS', 'REDIS_URL'];
+  const given = servers.filter((name) => env[name]);
+  if (given.length === servers.length) return;
   // Some servers given: the provisioner completes the set, server by server.
   if (given.length === 0 && env['INFRA_MODE'] !== 'native' && dockerEngineAnswers()) {
     Object.assign(env, await startTestContainers());

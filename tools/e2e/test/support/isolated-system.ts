@@ -21,6 +21,8 @@ export interface IsolatedSystem {
   gatewayUrl: string;
   /** Present when the system has a broker of its own (to stop and start in a drill). */
   broker: DisposableKafkaBroker | undefined;
+  /** Where each app's output goes: `<app>.log`. */
+  logDirectory: string;
   stop(): Promise<void>;
 }
 
@@ -86,7 +88,7 @@ export async function startIsolatedSystem(
       ...(options.appEnv ? { appEnv: options.appEnv } : {}),
     });
     cleanups.push(() => system.stop());
-    return { system, gatewayUrl: system.urls.gateway, broker, stop: cleanUp };
+    return { system, gatewayUrl: system.urls.gateway, broker, logDirectory, stop: cleanUp };
   } catch (error) {
     await cleanUp();
     throw error;

@@ -4,7 +4,7 @@ import { progress } from '../progress';
 import { commandSucceeds, findOnPath, run, runOrFail } from '../run-command';
 import { workspacePaths } from '../workspace-paths';
 
-export type ComposeServer = 'postgres' | 'mongodb' | 'kafka';
+export type ComposeServer = 'postgres' | 'mongodb' | 'kafka' | 'redis';
 
 /** True when a Docker engine answers (not just the `docker` client being installed). */
 export function dockerEngineAnswers(): boolean {
@@ -29,7 +29,7 @@ export async function startComposeServers(servers: ComposeServer[]): Promise<voi
 }
 
 export async function stopComposeServers(): Promise<void> {
-  await compose(['stop', 'postgres', 'mongodb', 'kafka']);
+  await compose(['stop', 'postgres', 'mongodb', 'kafka', 'redis']);
 }
 
 export async function composeStatus(): Promise<string> {
@@ -56,5 +56,6 @@ export function composeUrls(config: InfraConfig) {
     // The replica set advertises its compose hostname: connect to the member directly.
     mongodbUrl: `mongodb://${config.host}:${config.mongoPort}/?directConnection=true`,
     kafkaBrokers: [`${config.host}:${config.kafkaPort}`],
+    redisUrl: `redis://${config.host}:${config.redisPort}`,
   };
 }

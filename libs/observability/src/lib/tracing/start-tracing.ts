@@ -3,6 +3,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   AlwaysOffSampler,
   NoopSpanProcessor,
+  ParentBasedSampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 
@@ -23,8 +24,8 @@ export interface StartTracingOptions {
  * travels over HTTP and Kafka; they are recorded and exported over OTLP only
  * when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) is set, with
  * the protocol, headers and sampler of the standard `OTEL_*` variables.
- * Otherwise they are not recorded at all (the sampler is AlwaysOff): a
- * fraction of a recording span's cost.
+ * Otherwise a trace that starts here is not recorded at all (ParentBased,
+ * root AlwaysOff): a fraction of a recording span's cost.
  * `OTEL_SDK_DISABLED=true` turns it all off.
  */
 export function startTracing(
@@ -45,14 +46,18 @@ export function startTracing(
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
   const sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] ?? serviceName,
-    // Without an exporter, nothing is recorded: spans are the SDK's cheap non-recording kind
-    // (AlwaysOff), which still get ids, so logs carry them and the context still travels.
-    // (The SDK registers its tracer only with a processor: one that drops everything.)
+    // Without an exporter, new traces are not recorded: their spans are the SDK's cheap
+    // non-recording kind, which still get ids, so logs carry them and the context still
+    // travels. A caller's sampled trace stays sampled (ParentBased), for services further on
+    // that do export. (The SDK registers its tracer only with a processor: one that drops all.)
     ...(options.spanProcessors
       ? { spanProcessors: options.spanProcessors }
       : exporting
         ? {}
-        : { spanProcessors: [new NoopSpanProcessor()], sampler: new AlwaysOffSampler() }),
+        : {
+            spanProcessors: [new NoopSpanProcessor()],
+            sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+          }),
     instrumentations: [
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-http': {

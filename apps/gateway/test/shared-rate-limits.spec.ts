@@ -1,0 +1,259 @@
+import 'reflect-metadata';
+import { type INestApplication } from '@nestjs/common';
+import { freePort, TestTokenIssuer, uniqueName } from '@shop/testing';
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadGatewayConfig } from '../src/config/gateway-config';
+import { createGatewayApp } from '../src/gateway-app';
+import { StandInUpstream } from './support/stand-in-upstream';
+import { TcpRelay } from './support/tcp-relay';
+
+const WINDOW_SECONDS = 60;
+
+function redisUrl(): string {
+  const url = process.env['REDIS_URL'];
+  if (!url) {
+    throw new Error(
+      'REDIS_URL not set: run tests through `npm test` or `npx nx test gateway` (the Jest global ' +
+        'setup provisions Redis), or export the settings of `npm run -s infra:env`.',
+    );
+  }
+  return url;
+}
+
+describe('rate limits shared through Redis (a real Redis server, gateway replicas in this process)', () => {
+  const replicas: INestApplication[] = [];
+  let upstream: StandInUpstream;
+  let tokens: TestTokenIssuer;
+  let redis: Redis;
+  let relay: TcpRelay | undefined;
+
+  beforeAll(async () => {
+    upstream = await StandInUpstream.start();
+    tokens = await TestTokenIssuer.start();
+    redis = new Redis(redisUrl());
+  });
+
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map((replica) => replica.close()));
+    await relay?.cut();
+    relay = undefined;
+  });
+
+  afterAll(async () => {
+    await tokens?.stop();
+    await upstream?.stop();
+    await redis?.quit();
+  });
+
+  /** A gateway replica in front of the stand-in services; returns its base URL. */
+  async function startReplica(settings: Record<string, string>): Promise<string> {
+    const replica = await createGatewayApp(
+      loadGatewayConfig({
+        USER_SERVICE_URL: upstream.url,
+        CATALOG_SERVICE_URL: upstream.url,
+        ORDER_SERVICE_URL: upstream.url,
+        PAYMENT_SERVICE_URL: upstream.url,
+        AUTH_JWKS_URL: tokens.jwksUrl,
+        AUTH_ISSUER: tokens.issuer,
+        AUTH_AUDIENCE: tokens.audience,
+        RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
+        ...settings,
+      }),
+    );
+    replicas.push(replica);
+    await replica.listen(0, '127.0.0.1');
+    return replica.getUrl();
+  }
+
+  const get = (base: string, path: string, token?: string): Promise<Response> =>
+    fetch(`${base}/api/v1${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+
+  const limitHeaders = (answer: Response) => ({
+    status: answer.status,
+    limit: answer.headers.get('ratelimit-limit'),
+    remaining: answer.headers.get('ratelimit-remaining'),
+  });
+
+  /** The counters a prefix holds in Redis, by key. */
+  async function countersOf(prefix: string): Promise<Record<string, string | null>> {
+    const keys = (await redis.keys(`${prefix}:*`)).sort();
+    return Object.fromEntries(
+      await Promise.all(keys.map(async (key) => [key, await redis.get(key)])),
+    );
+  }
+
+  it('gives two replicas on one Redis one budget per address: the second answers 429 once the first used it', async () => {
+    const prefix = uniqueName('address budget');
+    const shared = {
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: prefix,
+      RATE_LIMIT_PER_ADDRESS: '3',
+    };
+    const first = await startReplica(shared);
+    const second = await startReplica(shared);
+
+    const used = [];
+    for (let request = 0; request < 3; request += 1) used.push(await get(first, '/products/p-1'));
+    const refused = await get(second, '/products/p-1');
+
+    expect(used.map(limitHeaders)).toEqual([
+      { status: 200, limit: '3', remaining: '2' },
+      { status: 200, limit: '3', remaining: '1' },
+      { status: 200, limit: '3', remaining: '0' },
+    ]);
+    expect(limitHeaders(refused)).toEqual({ status: 429, limit: '3', remaining: '0' });
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(await refused.json()).toMatchObject({ status: 429 });
+    const counters = await countersOf(prefix);
+    expect(Object.keys(counters)).toEqual([
+      expect.stringMatching(new RegExp(`^${prefix}:address:`)),
+    ]);
+    expect(Object.values(counters)).toEqual(['4']);
+  });
+
+  it('says when to come back: Retry-After on the 429 equals RateLimit-Reset, within the window', async () => {
+    const shared = {
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: uniqueName('reset'),
+      RATE_LIMIT_PER_ADDRESS: '1',
+    };
+    const first = await startReplica(shared);
+    const second = await startReplica(shared);
+
+    const allowed = await get(first, '/categories');
+    const refused = await get(second, '/categories');
+
+    const reset = Number(allowed.headers.get('ratelimit-reset'));
+    expect(reset).toBeGreaterThanOrEqual(1);
+    expect(reset).toBeLessThanOrEqual(WINDOW_SECONDS);
+    expect(allowed.headers.get('retry-after')).toBeNull();
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(reset);
+    expect(refused.headers.get('ratelimit-reset')).toBe(String(retryAfter));
+  });
+
+  it('shares the per-user budget too, counted apart for each user', async () => {
+    const shared = {
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: uniqueName('user budget'),
+      RATE_LIMIT_PER_USER: '2',
+    };
+    const first = await startReplica(shared);
+    const second = await startReplica(shared);
+    const ada = await tokens.issue({ sub: randomUUID() });
+    const grace = await tokens.issue({ sub: randomUUID() });
+
+    const adaOnFirst = [await get(first, '/orders', ada), await get(first, '/orders', ada)];
+    const adaOnSecond = await get(second, '/orders', ada);
+    const graceOnSecond = await get(second, '/orders', grace);
+
+    expect(adaOnFirst.map(limitHeaders)).toEqual([
+      { status: 200, limit: '2', remaining: '1' },
+      { status: 200, limit: '2', remaining: '0' },
+    ]);
+    expect(limitHeaders(adaOnSecond)).toEqual({ status: 429, limit: '2', remaining: '0' });
+    expect(limitHeaders(graceOnSecond)).toEqual({ status: 200, limit: '2', remaining: '1' });
+  });
+
+  it('keeps budgets under different key prefixes apart on the same Redis', async () => {
+    const spent = uniqueName('spent');
+    const fresh = uniqueName('fresh');
+    const onSpent = await startReplica({
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: spent,
+      RATE_LIMIT_PER_ADDRESS: '1',
+    });
+    const alsoOnSpent = await startReplica({
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: spent,
+      RATE_LIMIT_PER_ADDRESS: '1',
+    });
+    const onFresh = await startReplica({
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: fresh,
+      RATE_LIMIT_PER_ADDRESS: '1',
+    });
+
+    expect((await get(onSpent, '/categories')).status).toBe(200);
+    expect((await get(alsoOnSpent, '/categories')).status).toBe(429);
+    expect((await get(onFresh, '/categories')).status).toBe(200);
+    expect(Object.values(await countersOf(spent))).toEqual(['2']);
+    expect(Object.values(await countersOf(fresh))).toEqual(['1']);
+  });
+
+  it('keeps answering, with limits counted in memory, when nothing answers at REDIS_URL', async () => {
+    const deadPort = await freePort();
+    const replica = await startReplica({
+      REDIS_URL: `redis://127.0.0.1:${deadPort}`,
+      RATE_LIMIT_KEY_PREFIX: uniqueName('dead port'),
+      RATE_LIMIT_PER_ADDRESS: '2',
+    });
+
+    const answers = [
+      await get(replica, '/products/p-1'),
+      await get(replica, '/products/p-1'),
+      await get(replica, '/products/p-1'),
+    ];
+
+    expect(answers.map(limitHeaders)).toEqual([
+      { status: 200, limit: '2', remaining: '1' },
+      { status: 200, limit: '2', remaining: '0' },
+      { status: 429, limit: '2', remaining: '0' },
+    ]);
+    expect(Number(answers[2]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('falls back to memory while Redis goes away mid-run, and shares the budget again once it is back', async () => {
+    const target = new URL(redisUrl());
+    relay = new TcpRelay(target.hostname, Number(target.port));
+    await relay.restore();
+    const prefix = uniqueName('outage');
+    const throughRelay = {
+      REDIS_URL: `redis://${relay.address}`,
+      RATE_LIMIT_KEY_PREFIX: prefix,
+      RATE_LIMIT_PER_ADDRESS: '100',
+    };
+    const first = await startReplica(throughRelay);
+    const second = await startReplica(throughRelay);
+    const sharedCount = async () => Number(Object.values(await countersOf(prefix))[0] ?? 0);
+
+    const before = [await get(first, '/categories'), await get(second, '/categories')];
+    await relay.cut();
+    const during = [
+      await get(first, '/categories'),
+      await get(second, '/categories'),
+      await get(second, '/categories'),
+    ];
+    const countAfterOutage = await sharedCount();
+    await relay.restore();
+    // ioredis reconnects on its own schedule: ask until the second replica counts in Redis again.
+    let after: Response | undefined;
+    for (
+      let attempt = 0;
+      attempt < 100 && (await sharedCount()) === countAfterOutage;
+      attempt += 1
+    ) {
+      after = await get(second, '/categories');
+      if ((await sharedCount()) === countAfterOutage) await sleep(100);
+    }
+
+    expect(before.map(limitHeaders)).toEqual([
+      { status: 200, limit: '100', remaining: '99' },
+      { status: 200, limit: '100', remaining: '98' },
+    ]);
+    // Each replica counts alone while Redis is away: fresh budgets in memory, nothing written to Redis.
+    expect(during.map(limitHeaders)).toEqual([
+      { status: 200, limit: '100', remaining: '99' },
+      { status: 200, limit: '100', remaining: '99' },
+      { status: 200, limit: '100', remaining: '98' },
+    ]);
+    expect(countAfterOutage).toBe(2);
+    expect(await sharedCount()).toBe(3);
+    expect(limitHeaders(after as Response)).toEqual({ status: 200, limit: '100', remaining: '97' });
+  });
+});
