@@ -12,6 +12,12 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 export interface StartTracingOptions {
   /** Where spans go; by default OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, nowhere otherwise. */
   spanProcessors?: SpanProcessor[];
+  /**
+   * Instrumentations this service does without, e.g. `['express', 'nestjs-core']` for the
+   * gateway, whose every request passes the same middleware: a span per layer, recorded
+   * or not, costs CPU on the hot path and tells nothing the server span does not.
+   */
+  without?: ('express' | 'nestjs-core')[];
 }
 
 /**
@@ -79,6 +85,12 @@ export function startTracing(
         '@opentelemetry/instrumentation-dns': { enabled: false },
         '@opentelemetry/instrumentation-net': { enabled: false },
         '@opentelemetry/instrumentation-runtime-node': { enabled: false },
+        ...Object.fromEntries(
+          (options.without ?? []).map((name) => [
+            `@opentelemetry/instrumentation-${name}`,
+            { enabled: false },
+          ]),
+        ),
       }),
     ],
   });
