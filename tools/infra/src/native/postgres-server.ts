@@ -19,6 +19,7 @@ import { progress } from '../progress';
 import { findOnPath, isRoot, runOrFail } from '../run-command';
 import { waitUntil } from '../wait-until';
 import { workspacePaths } from '../workspace-paths';
+import { aptInstall } from './apt';
 
 const NAME = 'postgres';
 
@@ -44,28 +45,12 @@ function findBinDir(): string | undefined {
 }
 
 async function installWithApt(): Promise<void> {
-  progress.step(NAME, 'server not found; installing Debian packages (apt-get install postgresql)');
   // Debian's package would create and start a `main` cluster on 5432: ours owns that port.
   mkdirSync('/etc/postgresql-common', { recursive: true });
   const createClusterConf = '/etc/postgresql-common/createcluster.conf';
   if (!existsSync(createClusterConf))
     writeFileSync(createClusterConf, 'create_main_cluster = false\n');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await runOrFail('apt-get update', 'apt-get', ['update', '-q'], { env });
-  await runOrFail(
-    'apt-get install postgresql',
-    'apt-get',
-    [
-      'install',
-      '-y',
-      '-q',
-      '--no-install-recommends',
-      '-o',
-      'Dpkg::Options::=--force-confold',
-      'postgresql',
-    ],
-    { env },
-  );
+  await aptInstall(NAME, 'postgresql');
 }
 
 async function ensureBinDir(): Promise<string> {

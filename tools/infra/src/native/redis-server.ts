@@ -5,9 +5,10 @@ import { type InfraConfig } from '../infra-config';
 import { runningProcess, startDetached, stopProcess, tailOf } from '../managed-process';
 import { portAnswers, probeRedis } from '../probes';
 import { progress } from '../progress';
-import { findOnPath, isRoot, runOrFail } from '../run-command';
+import { findOnPath, isRoot } from '../run-command';
 import { waitUntil } from '../wait-until';
 import { workspacePaths } from '../workspace-paths';
+import { aptInstall } from './apt';
 
 const NAME = 'redis';
 const stateDir = join(workspacePaths.state, 'redis');
@@ -15,33 +16,10 @@ const stateDir = join(workspacePaths.state, 'redis');
 const findRedisServer = (): string | undefined =>
   process.env['INFRA_REDIS_SERVER'] || findOnPath('redis-server');
 
-async function installWithApt(): Promise<void> {
-  progress.step(
-    NAME,
-    'server not found; installing Debian packages (apt-get install redis-server)',
-  );
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await runOrFail('apt-get update', 'apt-get', ['update', '-q'], { env });
-  await runOrFail(
-    'apt-get install redis-server',
-    'apt-get',
-    [
-      'install',
-      '-y',
-      '-q',
-      '--no-install-recommends',
-      '-o',
-      'Dpkg::Options::=--force-confold',
-      'redis-server',
-    ],
-    { env },
-  );
-}
-
 async function ensureRedisServer(): Promise<string> {
   let binary = findRedisServer();
   if (!binary && isRoot() && findOnPath('apt-get')) {
-    await installWithApt();
+    await aptInstall(NAME, 'redis-server');
     binary = findRedisServer();
   }
   if (!binary) {
