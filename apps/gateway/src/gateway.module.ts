@@ -1,5 +1,6 @@
 import {
   type DynamicModule,
+  Logger,
   type MiddlewareConsumer,
   Module,
   type NestModule,
@@ -20,9 +21,9 @@ import { EdgeProxyMiddleware } from './proxy/edge-proxy.middleware';
 import { ResponseCache } from './proxy/response-cache';
 import { Upstreams } from './proxy/upstreams';
 
-const report = (message: string): void => {
-  process.stderr.write(`[gateway] ${message}\n`);
-};
+// Through Nest's logger, so the lines are JSON like every other (pino, once the app runs).
+const logger = new Logger('Gateway');
+const report = (message: string): void => logger.warn(message);
 
 /** The gateway: all wiring in one place. */
 @Module({})

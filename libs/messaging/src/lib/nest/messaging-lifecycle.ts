@@ -47,6 +47,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   private consumer: ConsumerRunner<HandlerTransaction> | undefined;
   private kafka: Kafka | undefined;
   private admin: Promise<Admin> | undefined;
+  private closed = false;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
@@ -130,6 +131,8 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // A probe or a scrape arriving during the shutdown must not open a new admin connection.
+    this.closed = true;
     await this.consumer?.stop();
     await this.relay?.stop();
     const admin = this.admin;
@@ -144,12 +147,13 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   async checkKafka(): Promise<void> {
     const crashed = this.consumer?.status().crashed;
     if (crashed) throw new Error(`consumer stopped: ${crashed}`);
-    const admin = await this.connectedAdmin();
+    const connecting = this.connectedAdmin();
+    const admin = await connecting;
     try {
       await admin.describeCluster();
     } catch (error) {
-      // A fresh connection next time: this one may be dead.
-      this.admin = undefined;
+      // A fresh connection next time: this one may be dead (unless another call replaced it).
+      if (this.admin === connecting) this.admin = undefined;
       await admin.disconnect().catch(() => undefined);
       throw error;
     }
@@ -158,8 +162,10 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   /** One admin connection for health checks and lag readings, opened on first use. */
   private connectedAdmin(): Promise<Admin> {
     if (!this.kafka) return Promise.reject(new Error('messaging has not started'));
+    if (this.closed) return Promise.reject(new Error('messaging is shutting down'));
     if (!this.admin) {
-      const admin = this.kafka.admin();
+      // No retries: a health check or a scrape wants the answer now, and asks again soon.
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
       this.admin = admin.connect().then(
         () => admin,
         (error: unknown) => {

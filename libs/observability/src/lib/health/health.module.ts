@@ -3,6 +3,7 @@ import {
   type DynamicModule,
   Get,
   Inject,
+  Logger,
   Module,
   ServiceUnavailableException,
 } from '@nestjs/common';
@@ -44,6 +45,8 @@ async function run(check: HealthCheck): Promise<string | undefined> {
 @Public()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
+
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthChecks) {}
 
   @Get('live')
@@ -56,14 +59,20 @@ export class HealthController {
   @ApiOkResponse({
     description: 'Every dependency answers: `{ status, checks: { <name>: "up" } }`.',
   })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down (problem+json naming it).' })
+  @ApiServiceUnavailableResponse({
+    description: 'A dependency is down (problem+json naming it; the reason is logged).',
+  })
   async ready(): Promise<Readiness> {
     const entries = Object.entries(this.checks);
     const failures = await Promise.all(entries.map(([, check]) => run(check)));
     const down = entries.flatMap(([name], index) =>
-      failures[index] === undefined ? [] : [`${name}: ${failures[index]}`],
+      failures[index] === undefined ? [] : [{ name, reason: failures[index] }],
     );
-    if (down.length > 0) throw new ServiceUnavailableException(down.join('; '));
+    if (down.length > 0) {
+      // The reasons (hosts, driver messages) go to the log; the answer names what is down.
+      this.logger.warn({ msg: 'not ready', down });
+      throw new ServiceUnavailableException(down.map(({ name }) => `${name}: down`).join('; '));
+    }
     return { status: 'ok', checks: Object.fromEntries(entries.map(([name]) => [name, 'up'])) };
   }
 }

@@ -44,9 +44,11 @@ export function startTracing(
   for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
     if (env[name] === '') delete env[name];
   }
-  const exporting = Boolean(
-    env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
-  );
+  // An OTLP endpoint, or another exporter named (console, zipkin): spans are recorded and sent.
+  const namedExporter = env['OTEL_TRACES_EXPORTER'];
+  const exporting =
+    Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) ||
+    (Boolean(namedExporter) && namedExporter !== 'none');
   // Metrics go through prom-client's /metrics, logs through pino: the SDK handles traces only.
   env['OTEL_METRICS_EXPORTER'] ??= 'none';
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
@@ -68,7 +70,11 @@ export function startTracing(
       getNodeAutoInstrumentations({
         '@opentelemetry/instrumentation-http': {
           ignoreIncomingRequestHook: (request) => QUIET_PATHS.test(request.url ?? ''),
+          // Calls made outside any request (health checks of upstreams, document refreshes,
+          // the JWKS) would each start a trace of their own every few seconds.
+          requireParentforOutgoingSpans: true,
         },
+        '@opentelemetry/instrumentation-undici': { requireParentforSpans: true },
         // Database spans only inside a trace: the outbox relay's polling would start thousands.
         '@opentelemetry/instrumentation-pg': { requireParentSpan: true },
         '@opentelemetry/instrumentation-mongodb': { requireParentSpan: true },

@@ -5,6 +5,9 @@ interface Flushable {
   forceFlush?: () => Promise<void>;
 }
 
+/** The most a shutdown waits for the collector: a stop must fit the orchestrator's grace period. */
+const FLUSH_TIMEOUT_MS = 3_000;
+
 /** At shutdown, exports the spans still buffered (the batch processor sends every few seconds). */
 @Injectable()
 export class TracingFlush implements OnApplicationShutdown {
@@ -13,6 +16,12 @@ export class TracingFlush implements OnApplicationShutdown {
     const sdkProvider = (
       provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider
     ) as Flushable;
-    await sdkProvider.forceFlush?.().catch(() => undefined);
+    if (!sdkProvider.forceFlush) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      sdkProvider.forceFlush().catch(() => undefined),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
   }
 }
