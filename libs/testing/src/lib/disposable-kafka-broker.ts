@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,21 +11,7 @@ import {
   newKafkaClusterId,
 } from '@shop/infra';
 import { Kafka, logLevel } from 'kafkajs';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+import { freePorts } from './free-port';
 
 /**
  * A Kafka broker of one test's own, that the test may stop (as a crash: SIGKILL)
@@ -48,7 +33,7 @@ export class DisposableKafkaBroker {
   static async start(): Promise<DisposableKafkaBroker> {
     await ensureKafkaDistribution();
     const dir = mkdtempSync(join(tmpdir(), 'kafka-broker-'));
-    const [kafkaPort, kafkaControllerPort] = [await freePort(), await freePort()];
+    const [kafkaPort, kafkaControllerPort] = (await freePorts(2)) as [number, number];
     writeFileSync(
       join(dir, 'server.properties'),
       kafkaServerProperties({

@@ -11,3 +11,27 @@ export function freePort(): Promise<number> {
       });
   });
 }
+
+/**
+ * `count` distinct TCP ports free on loopback right now: all are held open
+ * together before any is released, so two of them are never the same port
+ * (two `freePort()` calls in a row may both get the one just released).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer()
+            .once('error', reject)
+            .listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(
+    servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
+  return ports;
+}
