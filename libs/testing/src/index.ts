@@ -6,6 +6,6 @@ export { uniqueName } from './lib/unique-name';
 export { DisposableKafkaBroker } from './lib/disposable-kafka-broker';
 export { TestTokenIssuer, type TestTokenClaims } from './lib/test-token-issuer';
 export { DECLARED_SKIP_MARKER, itWhen } from './lib/test-when';
-export { freePort, freePorts } from './lib/free-port';
+export { freePort, freePorts, freePortsFor } from './lib/free-port';
 export { ServiceProcess, type ServiceProcessOptions } from './lib/service-process';
 export { type CollectedSpan, OtlpTraceCollector } from './lib/otlp-trace-collector';

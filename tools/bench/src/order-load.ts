@@ -2,10 +2,10 @@
 // measures orders per second completed, the time from POST /orders to the
 // order's final state (from its OrderApproved/OrderRejected event) and each
 // app's memory. Writes bench/order-load-report.md. A report, not a test.
-import { APP_NAMES, type AppName, buildApps, startSystem } from '@shop/demo';
+import { APP_NAMES, buildApps, startSystem } from '@shop/demo';
 import { down, settingsToEnv, up } from '@shop/infra';
 import { parseMessage, Topics } from '@shop/contracts';
-import { freePort, TestMongoDatabase, TestPostgresDatabase, uniqueName } from '@shop/testing';
+import { freePortsFor, TestMongoDatabase, TestPostgresDatabase, uniqueName } from '@shop/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -84,8 +84,7 @@ async function main(): Promise<void> {
   ];
   const catalog = TestMongoDatabase.create('load-catalog');
   const prefix = `${uniqueName('load')}.`;
-  const ports: Partial<Record<AppName, number>> = {};
-  for (const app of APP_NAMES) ports[app] = await freePort();
+  const ports = await freePortsFor(APP_NAMES);
   const unlimited = '1000000000';
   const system = await startSystem({
     servers: {

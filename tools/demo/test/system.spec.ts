@@ -5,17 +5,10 @@ import {
   TestKafkaNamespace,
   TestMongoDatabase,
   TestPostgresDatabase,
-  freePort,
+  freePortsFor,
   testInfraSettings,
 } from '@shop/testing';
-import {
-  APP_NAMES,
-  type AppName,
-  type RunningSystem,
-  type SupervisedApp,
-  buildApps,
-  startSystem,
-} from '../src';
+import { APP_NAMES, type RunningSystem, type SupervisedApp, buildApps, startSystem } from '../src';
 
 const workspaceRoot = resolve(__dirname, '../../..');
 const customer = { email: 'customer@example.com', password: 'system-test-password' };
@@ -41,8 +34,7 @@ describe('startSystem', () => {
     ]);
     databases.push(users, orders, payments);
     catalogDatabase = TestMongoDatabase.create('demo-catalog');
-    const ports: Partial<Record<AppName, number>> = {};
-    for (const app of APP_NAMES) ports[app] = await freePort();
+    const ports = await freePortsFor(APP_NAMES);
 
     system = await startSystem({
       servers: {

@@ -35,3 +35,14 @@ export async function freePorts(count: number): Promise<number[]> {
   );
   return ports;
 }
+
+/** A distinct free port for each name, e.g. each app of a system a test starts. */
+export async function freePortsFor<TName extends string>(
+  names: readonly TName[],
+): Promise<Record<TName, number>> {
+  const ports = await freePorts(names.length);
+  return Object.fromEntries(names.map((name, index) => [name, ports[index]])) as Record<
+    TName,
+    number
+  >;
+}

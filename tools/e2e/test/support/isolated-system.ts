@@ -1,7 +1,7 @@
 import { APP_NAMES, type AppName, buildApps, type RunningSystem, startSystem } from '@shop/demo';
 import {
   DisposableKafkaBroker,
-  freePorts,
+  freePortsFor,
   TestKafkaNamespace,
   TestMongoDatabase,
   TestPostgresDatabase,
@@ -63,11 +63,7 @@ export async function startIsolatedSystem(
     if (broker) cleanups.push(() => broker.destroy());
     const namespace = broker ? undefined : new TestKafkaNamespace(label);
     if (namespace) cleanups.push(() => namespace.cleanup());
-    const free = await freePorts(APP_NAMES.length);
-    const ports = Object.fromEntries(APP_NAMES.map((app, index) => [app, free[index]])) as Record<
-      AppName,
-      number
-    >;
+    const ports = await freePortsFor(APP_NAMES);
     const system = await startSystem({
       servers: {
         USER_DATABASE_URL: users.url,
