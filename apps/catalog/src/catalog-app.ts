@@ -17,7 +17,7 @@ export async function createCatalogApp(config: CatalogConfig): Promise<INestAppl
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter(catalogProblemMapper));
+  app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter(), catalogProblemMapper));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, catalogOpenApiInfo());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

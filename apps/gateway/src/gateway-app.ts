@@ -1,15 +1,15 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
-import { type NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { ProblemDetailsFilter, createValidationPipe, trustProxySetting } from '@shop/http';
+import { FastifyRequestObservability } from '@shop/observability';
+import { Logger } from 'nestjs-pino';
 import { type GatewayConfig } from './config/gateway-config';
-import { requestContextOf } from './edge/request-context';
-import { securityHeaders } from './edge/security-headers';
 import { gatewayProblemMapper } from './gateway-problem.mapper';
 import { GatewayModule } from './gateway.module';
 import { OpenApiRegistry } from './openapi/openapi-registry';
+import { EdgeProxy } from './proxy/edge-proxy';
 
 const EXPOSED_HEADERS = [
   'x-request-id',
@@ -22,42 +22,52 @@ const EXPOSED_HEADERS = [
   'idempotent-replayed',
 ];
 
-/** Builds the gateway's HTTP application (main.ts listens; tests do too). */
+/**
+ * Builds the gateway's HTTP application (main.ts listens; tests do too).
+ *
+ * On Fastify, not Express like the services: every public request passes
+ * the gateway, and Express's request handling alone costs more CPU than the
+ * rest of a plain proxy (docs/adr/0007-gateway-on-fastify.md). The edge is a
+ * Fastify route and hooks (EdgeProxy), so it runs after the body is parsed;
+ * Nest serves the rest (health, docs, metrics, the composed order details).
+ */
 export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forConfig(config), {
-    abortOnError: false,
-    bodyParser: false,
-    // The bytes as received, forwarded unchanged.
-    rawBody: true,
-    // Held until pino takes over, so even start-up lines are JSON.
-    bufferLogs: true,
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT,
+    // Who may set X-Forwarded-For: the address per-address limits see.
+    ...(config.TRUST_PROXY ? { trustProxy: trustProxySetting(config.TRUST_PROXY) } : {}),
   });
-  app.useLogger(app.get(Logger));
-  if (config.TRUST_PROXY) app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
-  // The gateway decides which answers carry an ETag (the cached product reads).
-  app.set('etag', false);
-  app.use(
-    (
-      request: { headers: Record<string, string | string[] | undefined>; context?: unknown },
-      response: { setHeader(name: string, value: string): void },
-      next: () => void,
-    ) => {
-      const context = requestContextOf(request.headers);
-      request.context = context;
-      // The request log (pino-http, later in the chain) takes the same id from the headers.
-      request.headers['x-request-id'] = context.requestId;
-      response.setHeader('x-request-id', context.requestId);
-      next();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forConfig(config),
+    adapter,
+    {
+      abortOnError: false,
+      // JSON only (registered below): no form parser.
+      bodyParser: false,
+      // The bytes as received, forwarded unchanged.
+      rawBody: true,
+      // Held until pino takes over, so even start-up lines are JSON.
+      bufferLogs: true,
     },
   );
-  app.use(securityHeaders());
-  // No allowed origin: no CORS middleware at all (with `origin: false` it only passes requests on).
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only, parsed by Fastify's own (prototype-poisoning-safe) parser; the bytes kept too.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser('application/json', { bodyLimit: config.BODY_LIMIT }, (request, body, done) =>
+    parseJson(request as never, body.toString('utf8'), done),
+  );
+  // Fastify's built-in text parser would hand the edge a body it does not forward: a 415 instead.
+  fastify.removeContentTypeParser('text/plain');
+  // No allowed origin: no CORS hook at all.
   if (config.CORS_ORIGINS.length > 0) {
     app.enableCors({ origin: config.CORS_ORIGINS, exposedHeaders: EXPOSED_HEADERS });
   }
-  app.useBodyParser('json', { limit: config.BODY_LIMIT });
+  // First the request id and the request log, then the edge.
+  app.get(FastifyRequestObservability).register(fastify);
+  app.get(EdgeProxy).register(fastify);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter(gatewayProblemMapper));
+  app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter(), gatewayProblemMapper));
   app.enableShutdownHooks();
   const registry = app.get(OpenApiRegistry);
   SwaggerModule.setup('docs', app, registry.document, {

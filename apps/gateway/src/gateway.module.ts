@@ -1,12 +1,9 @@
 import {
   type DynamicModule,
   Logger,
-  type MiddlewareConsumer,
   Module,
-  type NestModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
-  RequestMethod,
 } from '@nestjs/common';
 import { JwtVerifier } from '@shop/auth';
 import { ObservabilityModule } from '@shop/observability';
@@ -17,7 +14,7 @@ import { EdgeAuthenticator } from './edge/edge-authenticator';
 import { RateLimits } from './edge/rate-limits';
 import { HealthController } from './health/health.controller';
 import { OpenApiRegistry } from './openapi/openapi-registry';
-import { EdgeProxyMiddleware } from './proxy/edge-proxy.middleware';
+import { EdgeProxy } from './proxy/edge-proxy';
 import { ResponseCache } from './proxy/response-cache';
 import { Upstreams } from './proxy/upstreams';
 
@@ -27,7 +24,7 @@ const report = (message: string): void => logger.warn(message);
 
 /** The gateway: all wiring in one place. */
 @Module({})
-export class GatewayModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
+export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly openApi: OpenApiRegistry,
     private readonly upstreams: Upstreams,
@@ -37,8 +34,8 @@ export class GatewayModule implements NestModule, OnApplicationBootstrap, OnAppl
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      // Logs, /metrics and the span flush; its middleware (request log, metrics) runs before the proxy's.
-      imports: [ObservabilityModule.forService('gateway', config)],
+      // Logs, /metrics and the span flush; the request log and metrics from Fastify's hooks.
+      imports: [ObservabilityModule.forService('gateway', config, { platform: 'fastify' })],
       controllers: [HealthController, OrderDetailsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -68,15 +65,9 @@ export class GatewayModule implements NestModule, OnApplicationBootstrap, OnAppl
           useFactory: (upstreams: Upstreams) =>
             new OpenApiRegistry(upstreams, config.OPENAPI_REFRESH_MS, report),
         },
-        EdgeProxyMiddleware,
+        EdgeProxy,
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(EdgeProxyMiddleware)
-      .forRoutes({ path: 'api/v1/*path', method: RequestMethod.ALL });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -16,7 +16,7 @@ export async function createOrderApp(config: OrderConfig): Promise<INestApplicat
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter(orderProblemMapper));
+  app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter(), orderProblemMapper));
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, orderOpenApiInfo()), {
     jsonDocumentUrl: 'docs-json',

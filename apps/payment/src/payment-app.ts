@@ -17,7 +17,7 @@ export async function createPaymentApp(config: PaymentConfig): Promise<INestAppl
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter(paymentProblemMapper));
+  app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter(), paymentProblemMapper));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, paymentOpenApiInfo());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

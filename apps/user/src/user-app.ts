@@ -18,7 +18,7 @@ export async function createUserApp(config: UserConfig): Promise<INestApplicatio
   app.useLogger(app.get(Logger));
   if (config.TRUST_PROXY) app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter(userProblemMapper));
+  app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter(), userProblemMapper));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, userOpenApiInfo());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

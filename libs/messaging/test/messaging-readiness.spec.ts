@@ -41,7 +41,7 @@ describe('readiness follows Kafka (real PostgreSQL, a disposable broker)', () =>
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    app.useGlobalFilters(new ProblemDetailsFilter());
+    app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter()));
     await app.listen(0, '127.0.0.1');
     readyUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/health/ready`;
   });

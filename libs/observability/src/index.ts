@@ -1,6 +1,8 @@
-export { HttpMetricsMiddleware } from './lib/http-metrics.middleware';
+export { HttpMetricsMiddleware, UNMATCHED_ROUTE } from './lib/http-metrics.middleware';
+export { FastifyRequestObservability } from './lib/fastify-request-observability';
 export { MetricsController } from './lib/metrics.controller';
 export { MetricsModule } from './lib/metrics.module';
+export { type ObservabilityOptions } from './lib/observability.module';
 export { ObservabilityModule } from './lib/observability.module';
 export {
   type HealthCheck,
@@ -12,7 +14,13 @@ export {
 } from './lib/health/health.module';
 export { currentLogContext, type LogFields, withLogContext } from './lib/logging/log-context';
 export { LOG_LEVELS, type LoggingConfig, loggingConfigShape } from './lib/logging/logging-config';
-export { httpLoggerOptions, LoggingModule, requestIdOf } from './lib/logging/logging.module';
+export {
+  httpLoggerOptions,
+  LoggingModule,
+  QUIET_PATHS,
+  requestIdOf,
+  SERVICE_LOGGER,
+} from './lib/logging/logging.module';
 export {
   createServiceLogger,
   REDACTED_PATHS,

@@ -26,6 +26,8 @@ const LOADED_AT_RUN_TIME: Record<string, string[]> = {
   '@nestjs/common': ['class-validator', 'class-transformer'],
   typeorm: ['pg'],
   'nestjs-pino': ['pino', 'pino-http'],
+  // Swagger UI on Fastify serves its files through @fastify/static.
+  '@nestjs/platform-fastify': ['@fastify/static'],
 };
 
 interface RootPackageJson {

@@ -6,9 +6,10 @@ import { type RequestContext } from '../edge/request-context';
 import { EdgeError } from '../edge/edge.errors';
 import { Upstreams } from '../proxy/upstreams';
 
+/** What the edge's checks left on the request (the route is protected: there is a user). */
 interface ComposedRequest {
   user: AuthenticatedUser;
-  context: RequestContext;
+  requestContext: RequestContext;
 }
 
 interface OrderDetails {
@@ -36,7 +37,7 @@ export class OrderDetailsController {
     @Req() request: ComposedRequest,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<OrderDetails> {
-    const { requestId, traceparent } = request.context;
+    const { requestId, traceparent } = request.requestContext;
     const traced: Record<string, string> = {
       'x-request-id': requestId,
       ...(traceparent ? { traceparent } : {}),

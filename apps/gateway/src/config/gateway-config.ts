@@ -11,6 +11,14 @@ const list = z.string().transform((value) =>
     .filter(Boolean),
 );
 
+const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** `100kb` → 102400 (the units the schema allows). */
+function toBytes(size: string): number {
+  const [, amount = '0', unit = 'b'] = /^(\d+)([a-z]+)$/i.exec(size) ?? [];
+  return Number(amount) * (UNIT_BYTES[unit.toLowerCase()] ?? 1);
+}
+
 /** Every setting of the gateway, from the environment, checked at start-up. */
 export const gatewayConfigSchema = z.object({
   ...loggingConfigShape,
@@ -45,18 +53,19 @@ export const gatewayConfigSchema = z.object({
     .default('gateway:rl'),
   /** Origins allowed by CORS (comma-separated); empty: no cross-origin access. */
   CORS_ORIGINS: list.default([]),
-  /** Largest request body accepted. */
+  /** Largest request body accepted (`100kb`, `1mb`); in bytes once read. */
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb')
-    .default('100kb'),
+    .default('100kb')
+    .transform(toBytes),
   /** How long a public product read is served from cache before asking the catalog again. */
   PRODUCT_CACHE_TTL_MS: positive(5_000),
   /** How long a cached product read may stand in while the catalog is down. */
   PRODUCT_CACHE_STALE_MS: positive(10 * 60_000),
   /** How often the services' OpenAPI documents are fetched again and merged. */
   OPENAPI_REFRESH_MS: positive(60_000),
-  /** Express "trust proxy" (e.g. `loopback`, a CIDR or a hop count): who may set X-Forwarded-For. */
+  /** Trusted proxies (e.g. `loopback`, a CIDR or a hop count): who may set X-Forwarded-For. */
   TRUST_PROXY: z.string().min(1).optional(),
 });
 

@@ -7,6 +7,7 @@ function recordingResponse() {
   return {
     headers,
     setHeader: (name: string, value: string) => headers.set(name.toLowerCase(), String(value)),
+    header: (name: string, value: string) => headers.set(name.toLowerCase(), String(value)),
     removeHeader: (name: string) => headers.delete(name.toLowerCase()),
   };
 }
@@ -15,14 +16,12 @@ describe('securityHeaders', () => {
   it('sets exactly the headers helmet sets, and removes X-Powered-By', () => {
     const fromHelmet = recordingResponse();
     const fromOnePass = recordingResponse();
-    let calls = 0;
 
     helmet()({} as never, fromHelmet as never, () => undefined);
-    securityHeaders()({}, fromOnePass, () => (calls += 1));
+    securityHeaders().applyTo(fromOnePass);
 
     expect(Object.fromEntries(fromOnePass.headers)).toEqual(Object.fromEntries(fromHelmet.headers));
     expect(fromOnePass.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(fromOnePass.headers.has('x-powered-by')).toBe(false);
-    expect(calls).toBe(1);
   });
 });

@@ -5,7 +5,13 @@ interface HeaderTarget {
   removeHeader(name: string): unknown;
 }
 
-type Middleware = (request: unknown, response: HeaderTarget, next: () => void) => void;
+/** The headers, ready to put on any answer. */
+export interface SecurityHeaders {
+  applyTo(reply: {
+    header(name: string, value: string): unknown;
+    removeHeader(name: string): unknown;
+  }): void;
+}
 
 /**
  * Helmet's headers (its defaults: static values, nothing read from the
@@ -13,7 +19,7 @@ type Middleware = (request: unknown, response: HeaderTarget, next: () => void) =
  * pass, instead of running helmet's chain of fifteen middlewares per
  * request. Helmet stays the source of the values: an upgrade changes both.
  */
-export function securityHeaders(): Middleware {
+export function securityHeaders(): SecurityHeaders {
   const set: [string, string][] = [];
   const removed: string[] = [];
   const recorder: HeaderTarget = {
@@ -28,9 +34,10 @@ export function securityHeaders(): Middleware {
   // Every default middleware is synchronous: anything else would need a request to run on.
   if (!finished)
     throw new Error('helmet did not finish synchronously; its options read the request');
-  return (_request, response, next) => {
-    for (const name of removed) response.removeHeader(name);
-    for (const [name, value] of set) response.setHeader(name, value);
-    next();
+  return {
+    applyTo(reply) {
+      for (const name of removed) reply.removeHeader(name);
+      for (const [name, value] of set) reply.header(name, value);
+    },
   };
 }

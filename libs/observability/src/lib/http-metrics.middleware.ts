@@ -11,6 +11,9 @@ interface HttpResponse {
   once(event: 'finish', listener: () => void): void;
 }
 
+/** The route label of a request no route matched. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
 /**
  * RED metrics per route: requests by method, route pattern and status, and
  * their duration. The route is the pattern (`/users/:id`), never the URL, so
@@ -23,15 +26,20 @@ export class HttpMetricsMiddleware {
   ) {}
 
   use(request: HttpRequest, response: HttpResponse, next: () => void): void {
-    const stop = this.durations.startTimer();
+    const started = performance.now();
     response.once('finish', () => {
       const route = request.route?.path
         ? `${request.baseUrl ?? ''}${request.route.path}`
-        : 'unmatched';
-      const labels = { method: request.method, route, status: String(response.statusCode) };
-      this.requests.inc(labels);
-      stop(labels);
+        : UNMATCHED_ROUTE;
+      this.record(request.method, route, response.statusCode, performance.now() - started);
     });
     next();
+  }
+
+  /** One answered request (for servers that report from their own hooks, such as Fastify's). */
+  record(method: string, route: string, status: number, durationMs: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.durations.observe(labels, durationMs / 1_000);
   }
 }

@@ -9,6 +9,8 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 
+const HTTP_METRICS_AS = Symbol('HTTP_METRICS_AS');
+
 /**
  * `/metrics` for one service: process metrics (CPU, memory, event loop, GC)
  * and HTTP RED metrics, in a registry of its own labelled with the service
@@ -18,9 +20,19 @@ import { MetricsController } from './metrics.controller';
 @Module({})
 export class MetricsModule implements NestModule {
   // An explicit token: works even where decorator metadata is not emitted.
-  constructor(@Inject(HttpMetricsMiddleware) private readonly middleware: HttpMetricsMiddleware) {}
+  constructor(
+    @Inject(HttpMetricsMiddleware) private readonly middleware: HttpMetricsMiddleware,
+    @Inject(HTTP_METRICS_AS) private readonly installAs: 'middleware' | 'hooks',
+  ) {}
 
-  static forService(service: string): DynamicModule {
+  /**
+   * `requestMetrics: 'hooks'`: no Nest middleware; the app records through
+   * `HttpMetricsMiddleware.record` from its own hooks (FastifyRequestObservability).
+   */
+  static forService(
+    service: string,
+    requestMetrics: 'middleware' | 'hooks' = 'middleware',
+  ): DynamicModule {
     const registry = new Registry();
     registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: registry });
@@ -43,16 +55,18 @@ export class MetricsModule implements NestModule {
       controllers: [MetricsController],
       providers: [
         { provide: Registry, useValue: registry },
+        { provide: HTTP_METRICS_AS, useValue: requestMetrics },
         {
           provide: HttpMetricsMiddleware,
           useValue: new HttpMetricsMiddleware(requests, durations),
         },
       ],
-      exports: [Registry],
+      exports: [Registry, HttpMetricsMiddleware],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
+    if (this.installAs === 'hooks') return;
     // A function, not the class: the middleware holds metrics objects Nest cannot inject.
     consumer
       .apply((request: never, response: never, next: () => void) =>

@@ -157,13 +157,15 @@ export class ResilientHttpClient {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    // A timer of our own, cleared with the answer: AbortSignal.timeout() costs far more per call.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     try {
       const response = await undiciRequest(this.urlOf(request.path), {
         method: request.method ?? 'GET',
         headers,
         ...(body === undefined ? {} : { body }),
-        signal,
+        signal: controller.signal,
         dispatcher: this.dispatcher,
       });
       const text = await response.body.text();
@@ -181,8 +183,12 @@ export class ResilientHttpClient {
       if (RETRIABLE_STATUS.has(response.statusCode)) throw new ServerErrorResponse(result);
       return result;
     } catch (error) {
-      if (signal.aborted && !(error instanceof ServerErrorResponse)) throw new AttemptTimedOut();
+      if (controller.signal.aborted && !(error instanceof ServerErrorResponse)) {
+        throw new AttemptTimedOut();
+      }
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

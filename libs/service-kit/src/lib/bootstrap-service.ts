@@ -2,7 +2,7 @@ import { InvalidConfigurationError } from './invalid-configuration.error';
 
 /** What start-up needs of the app: a Nest application, or anything that serves on a port. */
 export interface ListeningApp {
-  listen(port: number): Promise<unknown>;
+  listen(port: number, host?: string): Promise<unknown>;
 }
 
 export interface ServiceBootstrap<Config extends { PORT: number }> {
@@ -10,6 +10,12 @@ export interface ServiceBootstrap<Config extends { PORT: number }> {
   name: string;
   loadConfig: () => Config;
   createApp: (config: Config) => Promise<ListeningApp>;
+  /**
+   * The address to listen on; unset, the framework's default (every
+   * interface on Express; loopback only on Fastify, so a Fastify app passes
+   * `0.0.0.0` to be reachable in a container).
+   */
+  host?: string;
 }
 
 /**
@@ -31,10 +37,11 @@ export function bootstrapService<Config extends { PORT: number }>(
 async function start<Config extends { PORT: number }>({
   loadConfig,
   createApp,
+  host,
 }: ServiceBootstrap<Config>): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  await app.listen(config.PORT);
+  await (host === undefined ? app.listen(config.PORT) : app.listen(config.PORT, host));
 }
 
 function describe(error: unknown): string {

@@ -7,7 +7,8 @@ import { type Options as HttpLoggerOptions } from 'pino-http';
 import { createServiceLogger, type ServiceLoggerOptions } from './service-logger';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
-const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+/** Probes and scrapes every few seconds would drown the rest: no request log line for them. */
+export const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * The request id: the caller's `x-request-id` when well-formed (the gateway
@@ -23,6 +24,20 @@ export function requestIdOf(request: IncomingMessage, response: ServerResponse):
   return id;
 }
 
+/** A request's log line: what it says (the same from pino-http and from Fastify hooks). */
+export function requestLogMessage(
+  method: string | undefined,
+  url: string | undefined,
+  status: number,
+): string {
+  return `${method} ${url} ${status}`;
+}
+
+/** A client's mistake (4xx) is not the service's problem: info; a 5xx is an error. */
+export function requestLogLevel(status: number, failed = false): 'info' | 'error' {
+  return failed || status >= 500 ? 'error' : 'info';
+}
+
 /** pino-http for one service: a line per request, every line in it carrying `requestId`. */
 export function httpLoggerOptions(
   service: string,
@@ -35,15 +50,13 @@ export function httpLoggerOptions(
     // Lines written while handling a request carry its id, not the whole request.
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    // Probes and scrapes every few seconds would drown the rest.
     autoLogging: { ignore: (request) => QUIET_PATHS.test(request.url ?? '') },
-    // A client's mistake (4xx) is not the service's problem: info; a 5xx is an error.
     customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? 'error' : 'info',
+      requestLogLevel(response.statusCode, Boolean(error)),
     customSuccessMessage: (request, response) =>
-      `${request.method} ${request.url} ${response.statusCode}`,
+      requestLogMessage(request.method, request.url, response.statusCode),
     customErrorMessage: (request, response) =>
-      `${request.method} ${request.url} ${response.statusCode}`,
+      requestLogMessage(request.method, request.url, response.statusCode),
     // No headers, no bodies: nothing a client sent as a credential reaches the log.
     serializers: {
       req: (request: { method?: string; url?: string; remoteAddress?: string }) => ({
@@ -63,17 +76,33 @@ export function httpLoggerOptions(
  */
 @Module({})
 export class LoggingModule {
+  /**
+   * `requestLog: 'middleware'` (default): pino-http as Nest middleware, for
+   * Express. `'hooks'`: no middleware; the app installs
+   * FastifyRequestObservability, which writes the same lines from Fastify's
+   * hooks (Nest middleware on Fastify runs through @fastify/middie, a cost on
+   * every request). The service's root logger is exported as SERVICE_LOGGER.
+   */
   static forService(
     service: string,
     options: ServiceLoggerOptions = {},
     destination?: DestinationStream,
+    requestLog: 'middleware' | 'hooks' = 'middleware',
   ): DynamicModule {
+    const httpLogger = httpLoggerOptions(service, options, destination);
     return {
       module: LoggingModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(service, options, destination) }),
+        LoggerModule.forRoot({
+          pinoHttp: httpLogger,
+          ...(requestLog === 'hooks' ? { forRoutes: [] } : {}),
+        }),
       ],
-      exports: [LoggerModule],
+      providers: [{ provide: SERVICE_LOGGER, useValue: httpLogger.logger }],
+      exports: [LoggerModule, SERVICE_LOGGER],
     };
   }
 }
+
+/** The service's root pino logger (the one every line goes through). */
+export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');

@@ -1,38 +1,29 @@
-import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type AuthenticatedUser } from '@shop/auth';
 import { UpstreamUnavailableError } from '@shop/resilience';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type GatewayConfig } from '../config/gateway-config';
 import { GATEWAY_CONFIG } from '../config/gateway-config.token';
-import { API_PREFIX, ROUTES } from '../config/route-table';
+import { API_PREFIX, ROUTES, type Route } from '../config/route-table';
 import { EdgeAuthenticator } from '../edge/edge-authenticator';
 import { methodNotAllowed, routeNotFound } from '../edge/edge.errors';
-import { type RequestContext } from '../edge/request-context';
+import { type RequestContext, requestContextOf } from '../edge/request-context';
 import { RateLimits, type RateLimitState, tighter } from '../edge/rate-limits';
+import { securityHeaders } from '../edge/security-headers';
 import { OpenApiRegistry } from '../openapi/openapi-registry';
 import { RouteMatcher } from '../routing/route-matcher';
 import { type CachedResponse, notModified, ResponseCache } from './response-cache';
 import { Upstreams } from './upstreams';
 
-/** What the edge reads from, and writes to, Express's request and response. */
-export interface EdgeRequest {
-  method: string;
-  originalUrl: string;
-  ip?: string;
-  headers: Record<string, string | string[] | undefined>;
-  query: Record<string, string | string[]>;
-  body?: unknown;
-  rawBody?: Buffer;
-  route?: { path: string };
-  context: RequestContext;
-  user?: AuthenticatedUser;
-  protocol: string;
-}
-
-export interface EdgeResponse {
-  statusCode: number;
-  status(code: number): EdgeResponse;
-  setHeader(name: string, value: string | number | readonly string[]): void;
-  end(body?: string): void;
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Request id and trace context, set first on every request. */
+    requestContext: RequestContext;
+    /** The public route the edge matched (`/api/v1` requests). */
+    publicRoute: Route | null;
+    /** Who the bearer token says the caller is (protected routes). */
+    user: AuthenticatedUser | null;
+  }
 }
 
 // Headers a client may send on to a service; everything else stays at the edge.
@@ -58,9 +49,15 @@ const RETURNED_RESPONSE_HEADERS = [
  * then answer from the product cache or forward to the service through its
  * resilient client (timeout, retries for reads, breaker: 503 or the last good
  * cached answer). Every answer carries the rate-limit headers.
+ *
+ * Fastify hooks and a route, not Nest middleware: on Fastify, middleware runs
+ * before the body is parsed (nestjs/nest#10466), and the checks need the body.
+ * The checks run as a `preHandler` of every `/api/v1` route, so the composed
+ * order details (a Nest controller) pass them too; everything else under
+ * `/api/v1` is this class's catch-all route.
  */
 @Injectable()
-export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResponse> {
+export class EdgeProxy {
   private readonly matcher = new RouteMatcher(ROUTES);
 
   constructor(
@@ -72,22 +69,45 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
     private readonly cache: ResponseCache,
   ) {}
 
-  async use(request: EdgeRequest, response: EdgeResponse, next: () => void): Promise<void> {
-    const queryAt = request.originalUrl.indexOf('?');
-    const pathname = queryAt < 0 ? request.originalUrl : request.originalUrl.slice(0, queryAt);
+  /**
+   * Adds the edge to the gateway's Fastify instance (before Nest registers its
+   * routes; after FastifyRequestObservability, which sets the request id).
+   */
+  register(fastify: FastifyInstance): void {
+    fastify.decorateRequest('requestContext', null as unknown as RequestContext);
+    fastify.decorateRequest('publicRoute', null);
+    fastify.decorateRequest('user', null);
+    const headers = securityHeaders();
+    fastify.addHook('onRequest', (request, reply, done) => {
+      request.requestContext = requestContextOf(request.headers);
+      headers.applyTo(reply);
+      done();
+    });
+    fastify.addHook('preHandler', async (request, reply) => {
+      if (request.routeOptions.url?.startsWith(`${API_PREFIX}/`)) await this.admit(request, reply);
+    });
+    fastify.all(`${API_PREFIX}/*`, (request, reply) => this.forward(request, reply));
+  }
+
+  /** The edge's checks; throws the refusal (a problem), else leaves the route on the request. */
+  async admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const url = request.url;
+    const queryAt = url.indexOf('?');
+    const pathname = queryAt < 0 ? url : url.slice(0, queryAt);
     const apiPath = pathname.slice(API_PREFIX.length) || '/';
     // An empty segment (`//`) would make the forwarded path a URL of another host.
     if (apiPath.includes('//')) throw routeNotFound();
     const match = this.matcher.match(request.method, apiPath);
     if (!match) throw this.matcher.knowsPath(apiPath) ? methodNotAllowed() : routeNotFound();
     const { route } = match;
-    request.route = { path: `${API_PREFIX}${route.path}` };
+    request.publicRoute = route;
+    request.metricsRoute = `${API_PREFIX}${route.path}`;
 
     let limit: RateLimitState;
     try {
-      limit = await this.limits.consumeAddress(request.ip ?? 'unknown', route.limit === 'auth');
+      limit = await this.limits.consumeAddress(request.ip, route.limit === 'auth');
       // Set now: a 401/403 below carries them too.
-      setRateLimitHeaders(response, limit);
+      setRateLimitHeaders(reply, limit);
       if (route.access !== 'public') {
         const authorization = request.headers['authorization'];
         request.user = await this.authenticator.authenticate(
@@ -95,11 +115,11 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
           route.access,
         );
         limit = tighter(limit, await this.limits.consumeUser(request.user.id));
-        setRateLimitHeaders(response, limit);
+        setRateLimitHeaders(reply, limit);
       }
     } catch (error) {
       const state = (error as { state?: RateLimitState }).state;
-      if (state) setRateLimitHeaders(response, state);
+      if (state) setRateLimitHeaders(reply, state);
       throw error;
     }
 
@@ -108,25 +128,32 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
       method: request.method,
       path: pathname,
       headers: request.headers,
-      query: request.query,
+      query: request.query as Record<string, string | string[]>,
       body: request.body,
     });
-    if (route.upstream === 'gateway') return next();
+  }
 
-    const cacheKey = route.cache && request.method === 'GET' ? request.originalUrl : undefined;
+  /** The catch-all route: a public route served by a service (admitted by the preHandler). */
+  async forward(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const route = request.publicRoute;
+    // A route the gateway serves itself is a Nest controller's; reaching here, it has none.
+    if (!route || route.upstream === 'gateway') throw routeNotFound();
+    const url = request.url;
+    const cacheKey = route.cache && request.method === 'GET' ? url : undefined;
     const cached = cacheKey ? this.cache.fresh(cacheKey) : undefined;
-    if (cached) return this.sendCached(request, response, cached, 'HIT');
+    if (cached) return this.sendCached(request, reply, cached, 'HIT');
+    const rawBody = (request as { rawBody?: Buffer }).rawBody;
     try {
       const answer = await this.upstreams.get(route.upstream).request({
         method: route.method,
-        path: request.originalUrl.slice(API_PREFIX.length),
+        path: url.slice(API_PREFIX.length),
         headers: this.forwardedHeaders(request),
         raw: true,
-        ...(request.rawBody?.length
+        ...(rawBody?.length
           ? {
               rawBody: {
                 contentType: String(request.headers['content-type'] ?? 'application/json'),
-                text: request.rawBody.toString('utf8'),
+                text: rawBody.toString('utf8'),
               },
             }
           : {}),
@@ -135,7 +162,7 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
       const body = answer.body === undefined ? '' : String(answer.body);
       if (cacheKey && answer.status === 200) {
         const entry = this.cache.store(cacheKey, { status: 200, contentType, body });
-        return this.sendCached(request, response, entry, 'MISS');
+        return this.sendCached(request, reply, entry, 'MISS');
       }
       for (const name of RETURNED_RESPONSE_HEADERS) {
         const value = answer.headers[name];
@@ -145,85 +172,84 @@ export class EdgeProxyMiddleware implements NestMiddleware<EdgeRequest, EdgeResp
           name === 'location' && typeof value === 'string' && value.startsWith('/')
             ? `${API_PREFIX}${value}`
             : value;
-        response.setHeader(name, publicValue);
+        reply.header(name, publicValue);
       }
       if (body === '') {
-        response.status(answer.status).end();
+        await reply.code(answer.status).send();
         return;
       }
-      sendBody(response, answer.status, contentType, body);
+      await sendBody(reply, answer.status, contentType, body);
     } catch (error) {
       if (!(error instanceof UpstreamUnavailableError)) throw error;
       const stale = cacheKey ? this.cache.stale(cacheKey) : undefined;
-      if (stale) return this.sendCached(request, response, stale, 'STALE');
+      if (stale) return this.sendCached(request, reply, stale, 'STALE');
       // A service that answered with its own problem (e.g. the order service's 503 naming the
       // catalog) says more than "unavailable": pass it on.
       const answered = error.response;
       const type = String(answered?.headers['content-type'] ?? '');
       if (answered && type.includes('problem+json') && typeof answered.body === 'string') {
         const retryAfter = answered.headers['retry-after'];
-        if (typeof retryAfter === 'string') response.setHeader('retry-after', retryAfter);
-        sendBody(response, answered.status, type, answered.body);
+        if (typeof retryAfter === 'string') reply.header('retry-after', retryAfter);
+        await sendBody(reply, answered.status, type, answered.body);
         return;
       }
       throw error;
     }
   }
 
-  private sendCached(
-    request: EdgeRequest,
-    response: EdgeResponse,
+  private async sendCached(
+    request: FastifyRequest,
+    reply: FastifyReply,
     entry: CachedResponse,
     outcome: 'HIT' | 'MISS' | 'STALE',
-  ): void {
-    response.setHeader('etag', entry.etag);
-    response.setHeader('x-cache', outcome);
-    response.setHeader(
+  ): Promise<void> {
+    reply.header('etag', entry.etag);
+    reply.header('x-cache', outcome);
+    reply.header(
       'cache-control',
       `public, max-age=${Math.floor(this.config.PRODUCT_CACHE_TTL_MS / 1_000)}`,
     );
-    if (outcome === 'STALE') response.setHeader('warning', '110 - "Response is Stale"');
+    if (outcome === 'STALE') reply.header('warning', '110 - "Response is Stale"');
     const ifNoneMatch = request.headers['if-none-match'];
     if (notModified(typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined, entry.etag)) {
-      response.status(304).end();
+      await reply.code(304).send();
       return;
     }
-    sendBody(response, entry.status, entry.contentType, entry.body);
+    await sendBody(reply, entry.status, entry.contentType, entry.body);
   }
 
-  private forwardedHeaders(request: EdgeRequest): Record<string, string> {
+  private forwardedHeaders(request: FastifyRequest): Record<string, string> {
+    const { requestId, traceparent } = request.requestContext;
     const headers: Record<string, string> = {
-      'x-request-id': request.context.requestId,
+      'x-request-id': requestId,
       'x-forwarded-proto': request.protocol,
+      // Only the client address the gateway resolved (under its own TRUST_PROXY): a client's
+      // own X-Forwarded-For never reaches a service, so it cannot pose as another address.
+      'x-forwarded-for': request.ip,
     };
-    if (request.context.traceparent) headers['traceparent'] = request.context.traceparent;
+    if (traceparent) headers['traceparent'] = traceparent;
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    // Only the client address the gateway resolved (under its own TRUST_PROXY): a client's
-    // own X-Forwarded-For never reaches a service, so it cannot pose as another address.
-    if (request.ip) headers['x-forwarded-for'] = request.ip;
     return headers;
   }
 }
 
-/**
- * What Express's `send` does for a string body, minus the work the edge does
- * itself (ETag and 304s are the product cache's): the body as UTF-8, said so
- * in its type, with its length.
- */
-function sendBody(response: EdgeResponse, status: number, type: string, body: string): void {
-  response.statusCode = status;
-  response.setHeader('content-type', withUtf8Charset(type));
-  response.setHeader('content-length', Buffer.byteLength(body));
-  response.end(body);
+/** A string body as UTF-8, said so in its type (as the services' own answers are). */
+async function sendBody(
+  reply: FastifyReply,
+  status: number,
+  type: string,
+  body: string,
+): Promise<void> {
+  await reply.code(status).header('content-type', withUtf8Charset(type)).send(body);
 }
 
 // A handful of distinct types ever reach the edge: each is rewritten once.
 const utf8Types = new Map<string, string>();
 
-/** `type` with `charset=utf-8`, as Express's `send` sets it for a string body. */
+/** `type` with `charset=utf-8`, formatted as Express does for a string body. */
 export function withUtf8Charset(type: string): string {
   let rewritten = utf8Types.get(type);
   if (rewritten === undefined) {
@@ -240,9 +266,9 @@ export function withUtf8Charset(type: string): string {
   return rewritten;
 }
 
-function setRateLimitHeaders(response: EdgeResponse, state: RateLimitState): void {
+function setRateLimitHeaders(reply: FastifyReply, state: RateLimitState): void {
   // draft-ietf-httpapi-ratelimit-headers (the separate-fields form).
-  response.setHeader('ratelimit-limit', state.limit);
-  response.setHeader('ratelimit-remaining', state.remaining);
-  response.setHeader('ratelimit-reset', state.resetSeconds);
+  reply.header('ratelimit-limit', state.limit);
+  reply.header('ratelimit-remaining', state.remaining);
+  reply.header('ratelimit-reset', state.resetSeconds);
 }

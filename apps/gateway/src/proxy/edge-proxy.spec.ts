@@ -1,4 +1,4 @@
-import { withUtf8Charset } from './edge-proxy.middleware';
+import { withUtf8Charset } from './edge-proxy';
 
 describe('withUtf8Charset', () => {
   it.each([

@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import { Body, Controller, Get, Logger, Param, Post } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { Registry } from 'prom-client';
+import { FastifyRequestObservability, LoggingModule, MetricsModule } from '../src';
+
+/** Collects what pino writes: one JSON object per line. */
+class Lines {
+  readonly written: string[] = [];
+  write(chunk: string): void {
+    this.written.push(...chunk.split('\n').filter(Boolean));
+  }
+  get parsed(): Record<string, unknown>[] {
+    return this.written.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+}
+
+@Controller()
+class ThingsController {
+  private readonly logger = new Logger('Things');
+
+  @Get('things/:id')
+  async find(@Param('id') id: string): Promise<{ id: string }> {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    this.logger.log({ msg: 'looked a thing up', id, password: 'hunter2' });
+    return { id };
+  }
+
+  @Post('things')
+  create(@Body() body: { name: string }): { name: string } {
+    this.logger.log({ msg: 'made a thing', name: body.name });
+    return body;
+  }
+
+  @Get('health/live')
+  live(): { status: string } {
+    return { status: 'ok' };
+  }
+}
+
+describe('FastifyRequestObservability (request log and metrics from Fastify hooks, a real server)', () => {
+  const lines = new Lines();
+  let app: NestFastifyApplication;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        LoggingModule.forService('probe', { level: 'info' }, lines, 'hooks'),
+        MetricsModule.forService('probe', 'hooks'),
+      ],
+      controllers: [ThingsController],
+      providers: [FastifyRequestObservability],
+    }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      bufferLogs: true,
+    });
+    app.useLogger(app.get(PinoNestLogger));
+    app.get(FastifyRequestObservability).register(app.getHttpAdapter().getInstance());
+    await app.listen(0, '127.0.0.1');
+    baseUrl = await app.getUrl();
+  });
+
+  afterAll(() => app?.close());
+
+  it('writes one line per request, and gives every line of the request its id', async () => {
+    const response = await fetch(`${baseUrl}/things/7`, {
+      headers: { 'x-request-id': 'req-7.a:b', authorization: 'Bearer eyJ.secret.token' },
+    });
+    expect(response.headers.get('x-request-id')).toBe('req-7.a:b');
+
+    const ofRequest = lines.parsed.filter((line) => line['requestId'] === 'req-7.a:b');
+    expect(ofRequest).toEqual([
+      expect.objectContaining({ service: 'probe', msg: 'looked a thing up', id: '7' }),
+      expect.objectContaining({
+        service: 'probe',
+        level: 'info',
+        msg: 'GET /things/7 200',
+        req: { method: 'GET', url: '/things/7', remoteAddress: expect.any(String) },
+        res: { statusCode: 200 },
+        durationMs: expect.any(Number),
+      }),
+    ]);
+    // The lines written by the app are still redacted; the request line has no headers.
+    expect(ofRequest[0]).toMatchObject({ password: '[Redacted]' });
+    expect(lines.written.join('\n')).not.toContain('eyJ.secret.token');
+  });
+
+  it('keeps the request id on lines written after the body was read', async () => {
+    const response = await fetch(`${baseUrl}/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'lamp' }),
+    });
+    const id = response.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(
+      lines.parsed.filter((line) => line['requestId'] === id).map((line) => line['msg']),
+    ).toEqual(['made a thing', 'POST /things 201']);
+  });
+
+  it('writes no line for probes, and counts every request under its route pattern', async () => {
+    await fetch(`${baseUrl}/health/live`);
+    await fetch(`${baseUrl}/things/8`);
+    const requestLines = lines.parsed.filter((line) => line['req'] !== undefined);
+    expect(requestLines.some((line) => String(line['msg']).includes('/health'))).toBe(false);
+    expect(requestLines.some((line) => line['msg'] === 'GET /things/8 200')).toBe(true);
+
+    const registry = app.get(Registry);
+    /** The value of one series: `series` is the metric's name, or a histogram's `…_count`. */
+    const count = async (metric: string, series: string, labels: Record<string, string>) => {
+      const { values } = (await registry.getSingleMetric(metric)?.get()) ?? { values: [] };
+      const match = values.find(
+        (entry) =>
+          (entry.metricName ?? metric) === series &&
+          Object.entries(labels).every(([key, value]) => String(entry.labels[key]) === value),
+      );
+      return match?.value ?? 0;
+    };
+    expect(
+      await count('http_requests_total', 'http_requests_total', {
+        route: '/things/:id',
+        status: '200',
+      }),
+    ).toBe(2);
+    expect(
+      await count('http_requests_total', 'http_requests_total', {
+        route: '/health/live',
+        status: '200',
+      }),
+    ).toBe(1);
+    expect(
+      await count('http_request_duration_seconds', 'http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/things',
+        status: '201',
+      }),
+    ).toBe(1);
+  });
+});
