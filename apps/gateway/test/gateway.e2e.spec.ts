@@ -92,6 +92,7 @@ describe('gateway in front of the real services (each its own process; real Post
         AUTH_AUDIENCE: tokens.audience,
         RATE_LIMIT_AUTH_PER_ADDRESS: '3',
         RATE_LIMIT_PER_USER: '2',
+        CORS_ORIGINS: 'https://shop.example',
       }),
     );
     await strict.listen(0, '127.0.0.1');
@@ -317,6 +318,21 @@ describe('gateway in front of the real services (each its own process; real Post
     });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toContain('application/problem+json');
+    // JSON only: another type would reach no service intact; malformed JSON is the client's.
+    const text = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'email=a@b.c',
+    });
+    expect(text.status).toBe(415);
+    expect(text.headers.get('content-type')).toContain('application/problem+json');
+    const malformed = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email": ',
+    });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { status: number }).status).toBe(400);
     // `//` would make the forwarded path name another host: refused before anything is sent.
     expect((await call(base, 'GET', '/api/v1//products')).status).toBe(404);
     expect(
@@ -326,6 +342,34 @@ describe('gateway in front of the real services (each its own process; real Post
     const unknown = await call(base, 'GET', '/api/v1/nowhere');
     expect(unknown.status).toBe(404);
     expect(unknown.body.type).toBe('https://shop.example/problems/route-not-found');
+  });
+
+  it('answers cross-origin requests only from the configured origins', async () => {
+    const origin = 'https://shop.example';
+    const preflight = await fetch(`${strictBase}/api/v1/orders`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+
+    const read = await fetch(`${strictBase}/api/v1/categories`, { headers: { origin } });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(read.headers.get('access-control-expose-headers')).toContain('x-request-id');
+
+    const stranger = await fetch(`${strictBase}/api/v1/categories`, {
+      headers: { origin: 'https://elsewhere.example' },
+    });
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    // Without CORS_ORIGINS, no cross-origin access at all.
+    const closed = await fetch(`${base}/api/v1/categories`, { headers: { origin } });
+    expect(closed.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('propagates W3C trace context: the order placed through the gateway carries the caller’s trace id into Kafka', async () => {

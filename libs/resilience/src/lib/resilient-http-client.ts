@@ -105,6 +105,10 @@ export class ResilientHttpClient {
       resetTimeout: breaker.resetTimeoutMs,
       rollingCountTimeout: breaker.rollingWindowMs,
       ...(options.maxConcurrent ? { capacity: options.maxConcurrent } : {}),
+      // Nothing here reads latency percentiles or listens for snapshots: neither is kept
+      // (the percentiles mean storing and sorting every call's latency in the window).
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
     });
   }
 

@@ -13,9 +13,9 @@ export interface StartTracingOptions {
   /** Where spans go; by default OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, nowhere otherwise. */
   spanProcessors?: SpanProcessor[];
   /**
-   * Instrumentations this service does without, e.g. `['express', 'nestjs-core']` for the
-   * gateway, whose every request passes the same middleware: a span per layer, recorded
-   * or not, costs CPU on the hot path and tells nothing the server span does not.
+   * Instrumentations this service does without, e.g. `['nestjs-core']` for the gateway,
+   * whose every request passes the same layers: a span per layer, recorded or not, costs
+   * CPU on the hot path and tells nothing the server span does not.
    */
   without?: ('express' | 'nestjs-core')[];
 }
