@@ -22,6 +22,7 @@ const ENTRY_POINTS = ['main', 'migrate', 'seed'] as const;
  * TypeORM's PostgreSQL driver. Each is added when its loader is used.
  */
 const LOADED_AT_RUN_TIME: Record<string, string[]> = {
+  // Nest loads Express itself unless the app passes another adapter (the gateway: Fastify).
   '@nestjs/core': ['@nestjs/platform-express'],
   '@nestjs/common': ['class-validator', 'class-transformer'],
   typeorm: ['pg'],
@@ -158,6 +159,7 @@ async function buildInto(app: string, sourceRoot: string, outputRoot: string): P
   for (const [loader, loaded] of Object.entries(LOADED_AT_RUN_TIME)) {
     if (packages.has(loader)) for (const name of loaded) packages.add(name);
   }
+  if (packages.has('@nestjs/platform-fastify')) packages.delete('@nestjs/platform-express');
   const dependencies: Record<string, string> = {};
   for (const name of [...packages].sort()) {
     const version = root.dependencies[name];
