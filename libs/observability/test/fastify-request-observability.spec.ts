@@ -5,17 +5,7 @@ import { Test } from '@nestjs/testing';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { Registry } from 'prom-client';
 import { FastifyRequestObservability, LoggingModule, MetricsModule } from '../src';
-
-/** Collects what pino writes: one JSON object per line. */
-class Lines {
-  readonly written: string[] = [];
-  write(chunk: string): void {
-    this.written.push(...chunk.split('\n').filter(Boolean));
-  }
-  get parsed(): Record<string, unknown>[] {
-    return this.written.map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-}
+import { Lines } from './support/lines';
 
 @Controller()
 class ThingsController {
@@ -114,7 +104,7 @@ describe('FastifyRequestObservability (request log and metrics from Fastify hook
       const { values } = (await registry.getSingleMetric(metric)?.get()) ?? { values: [] };
       const match = values.find(
         (entry) =>
-          (entry.metricName ?? metric) === series &&
+          ('metricName' in entry ? entry.metricName : metric) === series &&
           Object.entries(labels).every(([key, value]) => String(entry.labels[key]) === value),
       );
       return match?.value ?? 0;

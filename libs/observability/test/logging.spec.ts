@@ -6,23 +6,13 @@ import { node, tracing } from '@opentelemetry/sdk-node';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { type AddressInfo } from 'node:net';
 import { createServiceLogger, LoggingModule, withLogContext } from '../src';
+import { Lines } from './support/lines';
 
 // A real tracer provider (in memory): the logger takes trace ids from the active span.
 const provider = new node.NodeTracerProvider({
   spanProcessors: [new tracing.SimpleSpanProcessor(new tracing.InMemorySpanExporter())],
 });
 provider.register();
-
-/** Collects what pino writes: one JSON object per line. */
-class Lines {
-  readonly written: string[] = [];
-  write(chunk: string): void {
-    this.written.push(...chunk.split('\n').filter(Boolean));
-  }
-  get parsed(): Record<string, unknown>[] {
-    return this.written.map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-}
 
 @Controller('things')
 class ThingsController {
