@@ -6,10 +6,13 @@ import { ProblemDetailsFilter, createValidationPipe, trustProxySetting } from '@
 import { FastifyRequestObservability } from '@shop/observability';
 import { Logger } from 'nestjs-pino';
 import { type GatewayConfig } from './config/gateway-config';
+import { frameworkErrorAnswer } from './edge/framework-errors';
 import { gatewayProblemMapper } from './gateway-problem.mapper';
 import { GatewayModule } from './gateway.module';
 import { OpenApiRegistry } from './openapi/openapi-registry';
 import { EdgeProxy } from './proxy/edge-proxy';
+
+const REQUEST_TIMEOUT_MS = 30_000;
 
 const EXPOSED_HEADERS = [
   'x-request-id',
@@ -34,8 +37,14 @@ const EXPOSED_HEADERS = [
 export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT,
+    // Fastify's default is none (Node's is 300 s): a client must send its whole request in time.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     // Who may set X-Forwarded-For: the address per-address limits see.
     ...(config.TRUST_PROXY ? { trustProxy: trustProxySetting(config.TRUST_PROXY) } : {}),
+    frameworkErrors: frameworkErrorAnswer(),
+    // No Nest middleware on the gateway (hooks instead): @fastify/middie would run on every
+    // request for nothing, and a middleware added by mistake fails at start.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forConfig(config),
@@ -54,14 +63,21 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only, parsed by Fastify's own (prototype-poisoning-safe) parser; the bytes kept too.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  app.useBodyParser('application/json', { bodyLimit: config.BODY_LIMIT }, (request, body, done) =>
-    parseJson(request as never, body.toString('utf8'), done),
-  );
+  app.useBodyParser('application/json', { bodyLimit: config.BODY_LIMIT }, (request, body, done) => {
+    // No body at all (a POST that needs none, sent with a JSON type): nothing to parse or forward.
+    if (body.length === 0) return done(null, undefined);
+    parseJson(request as never, body.toString('utf8'), done);
+  });
   // Fastify's built-in text parser would hand the edge a body it does not forward: a 415 instead.
   fastify.removeContentTypeParser('text/plain');
   // No allowed origin: no CORS hook at all.
   if (config.CORS_ORIGINS.length > 0) {
-    app.enableCors({ origin: config.CORS_ORIGINS, exposedHeaders: EXPOSED_HEADERS });
+    app.enableCors({
+      origin: config.CORS_ORIGINS,
+      exposedHeaders: EXPOSED_HEADERS,
+      // An OPTIONS without the preflight headers is not refused (as Express's cors did).
+      strictPreflight: false,
+    });
   }
   // First the request id and the request log, then the edge.
   app.get(FastifyRequestObservability).register(fastify);

@@ -150,6 +150,14 @@ describe('gateway in front of the real services (each its own process; real Post
       type: 'https://shop.example/problems/unauthenticated',
       status: 401,
     });
+    // A refusal at the edge is an answer like any other: request id, security and rate-limit headers.
+    expect(orders.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(orders.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(orders.headers.get('ratelimit-limit')).not.toBeNull();
+    // The composed view is the gateway's own route, behind the same checks.
+    const details = await call(base, 'GET', `/api/v1/orders/${uuidv7()}/details`);
+    expect(details.status).toBe(401);
+    expect(details.body.type).toBe('https://shop.example/problems/unauthenticated');
 
     const me = await call(base, 'GET', '/api/v1/users/me', { token: customerToken });
     expect(me.status).toBe(200);
@@ -333,6 +341,19 @@ describe('gateway in front of the real services (each its own process; real Post
     });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { status: number }).status).toBe(400);
+    // A JSON type with no body at all, on a route that takes none: forwarded as no body.
+    const cancel = await fetch(`${base}/api/v1/orders/${uuidv7()}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${customerToken}` },
+    });
+    expect(cancel.status).toBe(404);
+    expect(((await cancel.json()) as { type: string }).type).not.toBe('about:blank');
+    // A URL whose percent-encoding does not decode is refused before any route: still a problem.
+    const badUrl = await fetch(`${base}/api/v1/products/%E0%A4`);
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.headers.get('content-type')).toContain('application/problem+json');
+    expect(badUrl.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(badUrl.headers.get('x-content-type-options')).toBe('nosniff');
     // `//` would make the forwarded path name another host: refused before anything is sent.
     expect((await call(base, 'GET', '/api/v1//products')).status).toBe(404);
     expect(

@@ -24,6 +24,17 @@ class ThingsController {
     return body;
   }
 
+  @Get('slow')
+  async slow(): Promise<{ done: boolean }> {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { done: true };
+  }
+
+  @Get('broken')
+  broken(): never {
+    throw new Error('the database went away');
+  }
+
   @Get('health/live')
   live(): { status: string } {
     return { status: 'ok' };
@@ -73,7 +84,7 @@ describe('FastifyRequestObservability (request log and metrics from Fastify hook
         durationMs: expect.any(Number),
       }),
     ]);
-    // The lines written by the app are still redacted; the request line has no headers.
+    // The lines written by the app are still redacted; the request line carries no headers.
     expect(ofRequest[0]).toMatchObject({ password: '[Redacted]' });
     expect(lines.written.join('\n')).not.toContain('eyJ.secret.token');
   });
@@ -91,9 +102,40 @@ describe('FastifyRequestObservability (request log and metrics from Fastify hook
     ).toEqual(['made a thing', 'POST /things 201']);
   });
 
+  it('replaces a malformed request id, and writes the line of a failed request at error', async () => {
+    const response = await fetch(`${baseUrl}/broken`, {
+      headers: { 'x-request-id': 'has spaces {"injected":true}' },
+    });
+    expect(response.status).toBe(500);
+    const id = response.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lines.parsed.find((line) => line['requestId'] === id && line['req'])).toMatchObject({
+      level: 'error',
+      msg: 'GET /broken 500',
+    });
+  });
+
+  it('writes a line for a request whose client went away before the answer', async () => {
+    await expect(
+      fetch(`${baseUrl}/slow`, {
+        headers: { 'x-request-id': 'req-gone' },
+        signal: AbortSignal.timeout(50),
+      }),
+    ).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(lines.parsed.filter((line) => line['requestId'] === 'req-gone')).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        aborted: true,
+        msg: 'GET /slow aborted by the client',
+      }),
+    ]);
+  });
+
   it('writes no line for probes, and counts every request under its route pattern', async () => {
-    await fetch(`${baseUrl}/health/live`);
+    await fetch(`${baseUrl}/health/live?probe=1`);
     await fetch(`${baseUrl}/things/8`);
+    await fetch(`${baseUrl}/nowhere/at/all`);
     const requestLines = lines.parsed.filter((line) => line['req'] !== undefined);
     expect(requestLines.some((line) => String(line['msg']).includes('/health'))).toBe(false);
     expect(requestLines.some((line) => line['msg'] === 'GET /things/8 200')).toBe(true);
@@ -119,6 +161,13 @@ describe('FastifyRequestObservability (request log and metrics from Fastify hook
       await count('http_requests_total', 'http_requests_total', {
         route: '/health/live',
         status: '200',
+      }),
+    ).toBe(1);
+    // No route: one label for all such requests, never the URL.
+    expect(
+      await count('http_requests_total', 'http_requests_total', {
+        route: 'unmatched',
+        status: '404',
       }),
     ).toBe(1);
     expect(

@@ -74,5 +74,21 @@ export class FastifyRequestObservability {
       }
       done();
     });
+    // The client went away before the answer: no `onResponse`, but the request still gets its line.
+    fastify.addHook('onRequestAbort', (request, done) => {
+      this.requestLog.warn(
+        {
+          requestId: request.headers['x-request-id'],
+          req: {
+            method: request.method,
+            url: request.url,
+            remoteAddress: request.socket.remoteAddress,
+          },
+          aborted: true,
+        },
+        `${request.method} ${request.url} aborted by the client`,
+      );
+      done();
+    });
   }
 }
