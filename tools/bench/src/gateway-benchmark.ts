@@ -17,7 +17,7 @@ const DURATION_SECONDS = Number(process.env['BENCH_DURATION_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 /** Every target is measured this many times, in rounds, in turn; the report gives medians. */
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-const ALONE_SECONDS = 8;
+const ALONE_SECONDS = 5;
 
 interface Target {
   target: string;
@@ -147,51 +147,99 @@ ${rows.map(line).join('\n')}`,
 
 interface LatencyRow {
   target: string;
-  /** Milliseconds, sorted. */
-  samples: number[];
-}
-
-/** One keep-alive connection, one request at a time, timed with the monotonic clock. */
-async function measureAlone(target: string, url: string): Promise<LatencyRow> {
-  process.stderr.write(`[bench] ${target}: one connection, ${ALONE_SECONDS} s\n`);
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const once = () =>
-    new Promise<number>((resolve, reject) => {
-      const started = process.hrtime.bigint();
-      get(url, { agent }, (response) => {
-        response.on('data', () => undefined);
-        response.on('end', () => {
-          if (response.statusCode !== 200) reject(new Error(`${target}: ${response.statusCode}`));
-          else resolve(Number(process.hrtime.bigint() - started) / 1e6);
-        });
-      }).on('error', reject);
-    });
-  try {
-    for (let warm = 0; warm < 500; warm += 1) await once();
-    const samples: number[] = [];
-    const until = Date.now() + ALONE_SECONDS * 1_000;
-    while (Date.now() < until) samples.push(await once());
-    return { target, samples: samples.sort((a, b) => a - b) };
-  } finally {
-    agent.destroy();
-  }
+  /** Requests timed, over every round. */
+  requests: number;
+  /** Milliseconds: the median over the rounds of each round's percentile. */
+  p50: number;
+  p99: number;
+  /** Each round's p50 (for differences within a round). */
+  p50PerRound: number[];
+  /** CPU time of the front process per request, one at a time (median over the rounds). */
+  cpuMicrosPerRequest: number | undefined;
 }
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
+/** One keep-alive connection, one request at a time, timed with the monotonic clock. */
+async function timeAlone(target: Target): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      get(target.url, { agent }, (response) => {
+        response.on('data', () => undefined);
+        response.on('end', () => {
+          if (response.statusCode !== 200) {
+            reject(new Error(`${target.target}: ${response.statusCode}`));
+          } else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+        });
+      }).on('error', reject);
+    });
+  try {
+    for (let warm = 0; warm < 300; warm += 1) await once();
+    const samples: number[] = [];
+    const until = Date.now() + ALONE_SECONDS * 1_000;
+    while (Date.now() < until) samples.push(await once());
+    return samples.sort((a, b) => a - b);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** The added latency without queueing, in rounds like the throughput (the first target is the reference). */
+async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
+  const samples: number[][][] = targets.map(() => []);
+  const cpu: number[][] = targets.map(() => []);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (let step = 0; step < targets.length; step += 1) {
+      const index = (step + round) % targets.length;
+      const target = targets[index] as Target;
+      process.stderr.write(
+        `[bench] round ${round + 1}/${ROUNDS}: ${target.target}, one connection, ${ALONE_SECONDS} s\n`,
+      );
+      const ticksBefore = target.pid === undefined ? undefined : cpuTicksOfTree(target.pid);
+      const timed = await timeAlone(target);
+      (samples[index] as number[][])[round] = timed;
+      if (ticksBefore !== undefined && target.pid !== undefined) {
+        const ticks = cpuTicksOfTree(target.pid) - ticksBefore;
+        (cpu[index] as number[]).push(((ticks / TICKS_PER_SECOND) * 1e6) / timed.length);
+      }
+    }
+  }
+  return targets.map(({ target }, index) => {
+    const rounds = samples[index] as number[][];
+    const p50PerRound = rounds.map((sorted) => percentile(sorted, 50));
+    return {
+      target,
+      requests: rounds.reduce((sum, sorted) => sum + sorted.length, 0),
+      p50: median(p50PerRound),
+      p99: median(rounds.map((sorted) => percentile(sorted, 99))),
+      p50PerRound,
+      cpuMicrosPerRequest: cpu[index]?.length ? Math.round(median(cpu[index])) : undefined,
+    };
+  });
+}
+
+/** The median over the rounds of what `row` adds to the reference's p50 in the same round. */
+function addedP50(row: LatencyRow, reference: LatencyRow): number {
+  return median(
+    row.p50PerRound.map((p50, round) => p50 - (reference.p50PerRound[round] as number)),
+  );
+}
+
 function latencyTable(rows: LatencyRow[]): string {
   const direct = rows[0] as LatencyRow;
-  const line = ({ target, samples }: LatencyRow) =>
-    `| ${target} | ${samples.length} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} | ${(percentile(samples, 50) - percentile(direct.samples, 50)).toFixed(2)} |`;
-  return `| target | requests | p50 ms | p99 ms | added p50 ms |
-|---|---|---|---|---|
+  const line = (row: LatencyRow) =>
+    `| ${row.target} | ${row.requests} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${addedP50(row, direct).toFixed(2)} | ${row.p50PerRound.map((p50, round) => (p50 - (direct.p50PerRound[round] as number)).toFixed(2)).join(' / ')} | ${row.cpuMicrosPerRequest ?? '-'} |`;
+  return `| target | requests | p50 ms | p99 ms | added p50 ms | each round | CPU µs/request |
+|---|---|---|---|---|---|---|
 ${rows.map(line).join('\n')}`;
 }
 
 function aloneVerdict(name: string, rows: LatencyRow[]): string {
   const [direct, nginx, gateway, lean] = rows as [LatencyRow, LatencyRow, LatencyRow, LatencyRow];
-  const added = (row: LatencyRow) => percentile(row.samples, 50) - percentile(direct.samples, 50);
+  const added = (row: LatencyRow) => addedP50(row, direct);
   const met = (row: LatencyRow) => (added(row) <= 1 ? 'met' : 'not met');
   return `- ${name}, one connection: the gateway adds **${added(gateway).toFixed(2)} ms** to the p50 (target ≤ 1 ms: ${met(gateway)}; tracing and request log off: ${added(lean).toFixed(2)} ms, ${met(lean)}), nginx ${added(nginx).toFixed(2)} ms`;
 }
@@ -237,7 +285,9 @@ ${onCatalog.text}
 At ${CONNECTIONS} connections in a closed loop the p50 is mostly waiting for a core
 (it follows the throughput); the added latency is measured without
 queueing, one request at a time on one keep-alive connection (timed to the
-microsecond, ${ALONE_SECONDS} s per target):
+microsecond, ${ALONE_SECONDS} s per target and round, in rounds like the
+throughput; *added p50* is the median over the rounds of the difference
+with the direct read in the same round):
 
 ${latencyTable(realAlone)}
 
@@ -381,18 +431,24 @@ async function main(): Promise<void> {
       },
     ]);
 
-    const realAlone = [
-      await measureAlone('catalog, direct', `${catalog.baseUrl}/products/${id}`),
-      await measureAlone('through nginx', `http://127.0.0.1:${nginx.port}/products/${id}`),
-      await measureAlone(
-        'through the gateway, no cache',
-        `${uncached.baseUrl}/api/v1/products/${id}`,
-      ),
-      await measureAlone(
-        'through the gateway, no cache, tracing and request log off',
-        `${lean.baseUrl}/api/v1/products/${id}`,
-      ),
-    ];
+    const realAlone = await measureAloneInRounds([
+      { target: 'catalog, direct', url: `${catalog.baseUrl}/products/${id}`, pid: catalog.pid },
+      {
+        target: 'through nginx',
+        url: `http://127.0.0.1:${nginx.port}/products/${id}`,
+        pid: nginx.pid,
+      },
+      {
+        target: 'through the gateway, no cache',
+        url: `${uncached.baseUrl}/api/v1/products/${id}`,
+        pid: uncached.pid,
+      },
+      {
+        target: 'through the gateway, no cache, tracing and request log off',
+        url: `${lean.baseUrl}/api/v1/products/${id}`,
+        pid: lean.pid,
+      },
+    ]);
 
     // The same read from a static upstream: the recorded answers, served from memory.
     const answers = {
@@ -449,18 +505,28 @@ async function main(): Promise<void> {
     ]);
     const reportPath = join(root, 'bench', 'gateway-report.md');
     mkdirSync(join(root, 'bench'), { recursive: true });
-    const staticAlone = [
-      await measureAlone('static upstream, direct', `${staticUrl}/products/${id}`),
-      await measureAlone('through nginx', `http://127.0.0.1:${staticNginx.port}/products/${id}`),
-      await measureAlone(
-        'through the gateway, no cache',
-        `${staticGateway.baseUrl}/api/v1/products/${id}`,
-      ),
-      await measureAlone(
-        'through the gateway, no cache, tracing and request log off',
-        `${staticLean.baseUrl}/api/v1/products/${id}`,
-      ),
-    ];
+    const staticAlone = await measureAloneInRounds([
+      {
+        target: 'static upstream, direct',
+        url: `${staticUrl}/products/${id}`,
+        pid: staticUpstream.pid,
+      },
+      {
+        target: 'through nginx',
+        url: `http://127.0.0.1:${staticNginx.port}/products/${id}`,
+        pid: staticNginx.pid,
+      },
+      {
+        target: 'through the gateway, no cache',
+        url: `${staticGateway.baseUrl}/api/v1/products/${id}`,
+        pid: staticGateway.pid,
+      },
+      {
+        target: 'through the gateway, no cache, tracing and request log off',
+        url: `${staticLean.baseUrl}/api/v1/products/${id}`,
+        pid: staticLean.pid,
+      },
+    ]);
     writeFileSync(reportPath, report(real, isolated, realAlone, staticAlone));
     process.stderr.write(`[bench] service logs of this run: ${logDirectory}\n`);
     process.stderr.write(`[bench] report written to ${reportPath}\n`);
