@@ -19,6 +19,8 @@ class EmailAlreadyRegisteredError extends Error {
   readonly code = 'email-already-registered';
 }
 
+class TooManyAttemptsError extends Error {}
+
 class RegistrationRequest {
   @IsEmail()
   email!: string;
@@ -35,6 +37,11 @@ class ProbeController {
     if (request.email === 'taken@example.test')
       throw new EmailAlreadyRegisteredError('that email is registered');
     return { email: request.email };
+  }
+
+  @Get('limited')
+  limited(): never {
+    throw new TooManyAttemptsError('too many attempts');
   }
 
   @Get('missing')
@@ -67,11 +74,18 @@ describe.each(platforms)(
       app = moduleRef.createNestApplication(adapter(), { logger: false });
       app.useGlobalPipes(createValidationPipe());
       app.useGlobalFilters(
-        new ProblemDetailsFilter(app.getHttpAdapter(), (error) =>
-          error instanceof EmailAlreadyRegisteredError
-            ? { status: 409, code: error.code, detail: error.message }
-            : undefined,
-        ),
+        new ProblemDetailsFilter(app.getHttpAdapter(), (error) => {
+          if (error instanceof EmailAlreadyRegisteredError)
+            return { status: 409, code: error.code, detail: error.message };
+          if (error instanceof TooManyAttemptsError)
+            return {
+              status: 429,
+              code: 'rate-limited',
+              detail: error.message,
+              headers: { 'retry-after': '7' },
+            };
+          return undefined;
+        }),
       );
       await app.listen(0, '127.0.0.1');
       baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -155,6 +169,18 @@ describe.each(platforms)(
       expect(await response.json()).toMatchObject({ title: 'Bad Request', status: 400 });
     });
 
+    it('writes the headers a mapped error names (Retry-After on a 429)', async () => {
+      const response = await fetch(`${baseUrl}/limited`);
+
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('7');
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json(;|$)/);
+      expect(await response.json()).toMatchObject({
+        type: expect.stringMatching(/rate-limited$/),
+        status: 429,
+      });
+    });
+
     it('accepts a valid request', async () => {
       const response = await post('/registrations', { email: 'ada@example.test', age: 36 });
 
@@ -163,3 +189,36 @@ describe.each(platforms)(
     });
   },
 );
+
+describe('ProblemDetailsFilter on Fastify, for errors raised in hooks', () => {
+  it('answers an error thrown in an onRequest hook as the mapped problem', async () => {
+    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController] }).compile();
+    const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
+    app.useGlobalFilters(
+      new ProblemDetailsFilter(app.getHttpAdapter(), (error) =>
+        error instanceof TooManyAttemptsError
+          ? {
+              status: 429,
+              code: 'rate-limited',
+              detail: error.message,
+              headers: { 'retry-after': '3' },
+            }
+          : undefined,
+      ),
+    );
+    (app.getHttpAdapter() as FastifyAdapter).getInstance().addHook('onRequest', async (request) => {
+      if (request.url === '/hooked') throw new TooManyAttemptsError('refused in a hook');
+    });
+    try {
+      await app.listen(0, '127.0.0.1');
+      const response = await fetch(`${await app.getUrl()}/hooked`);
+
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('3');
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json(;|$)/);
+      expect(await response.json()).toMatchObject({ detail: 'refused in a hook', status: 429 });
+    } finally {
+      await app.close();
+    }
+  });
+});
