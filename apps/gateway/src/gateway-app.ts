@@ -66,7 +66,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   app.useBodyParser('application/json', { bodyLimit: config.BODY_LIMIT }, (request, body, done) => {
     // No body at all (a POST that needs none, sent with a JSON type): nothing to parse or forward.
     if (body.length === 0) return done(null, undefined);
-    parseJson(request as never, body.toString('utf8'), done);
+    void parseJson(request as never, body.toString('utf8'), done);
   });
   // Fastify's built-in text parser would hand the edge a body it does not forward: a 415 instead.
   fastify.removeContentTypeParser('text/plain');
