@@ -407,48 +407,40 @@ async function main(): Promise<void> {
     const id = products.items[0]?.id;
     if (!id) throw new Error('the seeded catalog is empty');
 
-    const real = await measureInRounds([
-      { target: 'catalog, direct', url: `${catalog.baseUrl}/products/${id}`, pid: catalog.pid },
-      {
-        target: 'through nginx',
-        url: `http://127.0.0.1:${nginx.port}/products/${id}`,
-        pid: nginx.pid,
-      },
+    const product = `/products/${id}`;
+    // Direct, nginx, the gateway as deployed, the gateway without tracing and request log.
+    const compared = (
+      upstream: Target,
+      gateways: [ServiceProcess, ServiceProcess],
+      proxy: NginxProxy,
+    ) => [
+      upstream,
+      { target: 'through nginx', url: `http://127.0.0.1:${proxy.port}${product}`, pid: proxy.pid },
       {
         target: 'through the gateway, no cache',
-        url: `${uncached.baseUrl}/api/v1/products/${id}`,
-        pid: uncached.pid,
+        url: `${gateways[0].baseUrl}/api/v1${product}`,
+        pid: gateways[0].pid,
       },
       {
         target: 'through the gateway, no cache, tracing and request log off',
-        url: `${lean.baseUrl}/api/v1/products/${id}`,
-        pid: lean.pid,
+        url: `${gateways[1].baseUrl}/api/v1${product}`,
+        pid: gateways[1].pid,
       },
+    ];
+    const onCatalog = compared(
+      { target: 'catalog, direct', url: `${catalog.baseUrl}${product}`, pid: catalog.pid },
+      [uncached, lean],
+      nginx,
+    );
+    const real = await measureInRounds([
+      ...onCatalog,
       {
         target: 'through the gateway, product cache on',
-        url: `${cached.baseUrl}/api/v1/products/${id}`,
+        url: `${cached.baseUrl}/api/v1${product}`,
         pid: cached.pid,
       },
     ]);
-
-    const realAlone = await measureAloneInRounds([
-      { target: 'catalog, direct', url: `${catalog.baseUrl}/products/${id}`, pid: catalog.pid },
-      {
-        target: 'through nginx',
-        url: `http://127.0.0.1:${nginx.port}/products/${id}`,
-        pid: nginx.pid,
-      },
-      {
-        target: 'through the gateway, no cache',
-        url: `${uncached.baseUrl}/api/v1/products/${id}`,
-        pid: uncached.pid,
-      },
-      {
-        target: 'through the gateway, no cache, tracing and request log off',
-        url: `${lean.baseUrl}/api/v1/products/${id}`,
-        pid: lean.pid,
-      },
-    ]);
+    const realAlone = await measureAloneInRounds(onCatalog);
 
     // The same read from a static upstream: the recorded answers, served from memory.
     const answers = {
@@ -481,52 +473,15 @@ async function main(): Promise<void> {
       staticUrl,
       WITHOUT_TRACING_AND_REQUEST_LOG,
     );
-    const isolated = await measureInRounds([
-      {
-        target: 'static upstream, direct',
-        url: `${staticUrl}/products/${id}`,
-        pid: staticUpstream.pid,
-      },
-      {
-        target: 'through nginx',
-        url: `http://127.0.0.1:${staticNginx.port}/products/${id}`,
-        pid: staticNginx.pid,
-      },
-      {
-        target: 'through the gateway, no cache',
-        url: `${staticGateway.baseUrl}/api/v1/products/${id}`,
-        pid: staticGateway.pid,
-      },
-      {
-        target: 'through the gateway, no cache, tracing and request log off',
-        url: `${staticLean.baseUrl}/api/v1/products/${id}`,
-        pid: staticLean.pid,
-      },
-    ]);
+    const onStatic = compared(
+      { target: 'static upstream, direct', url: `${staticUrl}${product}`, pid: staticUpstream.pid },
+      [staticGateway, staticLean],
+      staticNginx,
+    );
+    const isolated = await measureInRounds(onStatic);
     const reportPath = join(root, 'bench', 'gateway-report.md');
     mkdirSync(join(root, 'bench'), { recursive: true });
-    const staticAlone = await measureAloneInRounds([
-      {
-        target: 'static upstream, direct',
-        url: `${staticUrl}/products/${id}`,
-        pid: staticUpstream.pid,
-      },
-      {
-        target: 'through nginx',
-        url: `http://127.0.0.1:${staticNginx.port}/products/${id}`,
-        pid: staticNginx.pid,
-      },
-      {
-        target: 'through the gateway, no cache',
-        url: `${staticGateway.baseUrl}/api/v1/products/${id}`,
-        pid: staticGateway.pid,
-      },
-      {
-        target: 'through the gateway, no cache, tracing and request log off',
-        url: `${staticLean.baseUrl}/api/v1/products/${id}`,
-        pid: staticLean.pid,
-      },
-    ]);
+    const staticAlone = await measureAloneInRounds(onStatic);
     writeFileSync(reportPath, report(real, isolated, realAlone, staticAlone));
     process.stderr.write(`[bench] service logs of this run: ${logDirectory}\n`);
     process.stderr.write(`[bench] report written to ${reportPath}\n`);
