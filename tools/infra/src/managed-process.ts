@@ -151,6 +151,15 @@ export async function stopProcess(
   return 'stopped';
 }
 
+/**
+ * For `waitUntil`'s `abortIf` while a server we started comes up: undefined
+ * while it runs, else why to stop waiting (it exited) with the end of its log.
+ */
+export function exitedWithLog(name: string, logFile: string, subject = 'the server') {
+  return (): string | undefined =>
+    runningProcess(name) ? undefined : `${subject} exited; its log says:\n${tailOf(logFile)}`;
+}
+
 export function tailOf(file: string, lines = 20): string {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

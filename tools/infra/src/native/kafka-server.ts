@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { InfraError } from '../infra-error';
 import { type InfraConfig } from '../infra-config';
-import { runningProcess, startDetached, stopProcess, tailOf } from '../managed-process';
+import { exitedWithLog, runningProcess, startDetached, stopProcess } from '../managed-process';
 import { portAnswers, probeKafka } from '../probes';
 import { progress } from '../progress';
 import { findOnPath, run, runOrFail } from '../run-command';
@@ -200,10 +200,7 @@ export async function startNativeKafka(config: InfraConfig): Promise<string[]> {
   await waitUntil(`Kafka on ${brokers[0]}`, () => probeKafka(brokers), {
     timeoutMs: 120_000,
     intervalMs: 1_000,
-    abortIf: () =>
-      runningProcess(NAME)
-        ? undefined
-        : `the broker exited; its log says:\n${tailOf(record.logFile)}`,
+    abortIf: exitedWithLog(NAME, record.logFile, 'the broker'),
   });
   progress.ready(NAME, `${brokers[0]} (log: ${record.logFile})`);
   return brokers;

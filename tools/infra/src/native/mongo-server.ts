@@ -14,7 +14,7 @@ import { type Credentials, knowsRole, rolePassword } from '../credentials';
 import { InfraError } from '../infra-error';
 import { type InfraConfig } from '../infra-config';
 import { type MongoServerKind, withPostgresDatabase } from '../infra-settings';
-import { runningProcess, startDetached, stopProcess, tailOf } from '../managed-process';
+import { exitedWithLog, runningProcess, startDetached, stopProcess } from '../managed-process';
 import { portAnswers, probeMongo } from '../probes';
 import { progress } from '../progress';
 import { findOnPath, runOrFail } from '../run-command';
@@ -163,10 +163,7 @@ export async function startNativeMongo(
     () => probeMongo(url),
     {
       timeoutMs: 60_000,
-      abortIf: () =>
-        runningProcess(NAME)
-          ? undefined
-          : `the server exited; its log says:\n${tailOf(record.logFile)}`,
+      abortIf: exitedWithLog(NAME, record.logFile),
     },
   );
   progress.ready(NAME, `${server} on ${config.host}:${config.mongoPort} (log: ${record.logFile})`);

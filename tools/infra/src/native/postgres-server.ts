@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { type Credentials, updateAdminPassword } from '../credentials';
 import { InfraError } from '../infra-error';
 import { type InfraConfig } from '../infra-config';
-import { runningProcess, startDetached, stopProcess, tailOf } from '../managed-process';
+import { exitedWithLog, runningProcess, startDetached, stopProcess } from '../managed-process';
 import { portAnswers, probePostgres } from '../probes';
 import { progress } from '../progress';
 import { findOnPath, isRoot, runOrFail } from '../run-command';
@@ -201,10 +201,7 @@ export async function startNativePostgres(
     () => probePostgres(url),
     {
       timeoutMs: 60_000,
-      abortIf: () =>
-        runningProcess(NAME)
-          ? undefined
-          : `the server exited; its log says:\n${tailOf(record.logFile)}`,
+      abortIf: exitedWithLog(NAME, record.logFile),
     },
   );
   progress.ready(

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraError } from '../infra-error';
 import { type InfraConfig } from '../infra-config';
-import { runningProcess, startDetached, stopProcess, tailOf } from '../managed-process';
+import { exitedWithLog, runningProcess, startDetached, stopProcess } from '../managed-process';
 import { portAnswers, probeRedis } from '../probes';
 import { progress } from '../progress';
 import { findOnPath, isRoot } from '../run-command';
@@ -77,10 +77,7 @@ export async function startNativeRedis(config: InfraConfig): Promise<string> {
   });
   const version = await waitUntil(`Redis on port ${config.redisPort}`, () => probeRedis(url), {
     timeoutMs: 30_000,
-    abortIf: () =>
-      runningProcess(NAME)
-        ? undefined
-        : `the server exited; its log says:\n${tailOf(record.logFile)}`,
+    abortIf: exitedWithLog(NAME, record.logFile),
   });
   progress.ready(
     NAME,
