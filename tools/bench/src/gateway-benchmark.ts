@@ -55,15 +55,62 @@ const median = (values: number[]): number => {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
+/**
+ * Runs `work`, and gives the CPU time `pid` (and its children) spent during it
+ * per request answered (`answered` of its result); undefined without a pid.
+ */
+async function withCpuPerRequest<T>(
+  pid: number | undefined,
+  work: () => Promise<T>,
+  answered: (result: T) => number,
+): Promise<{ result: T; cpuMicrosPerRequest: number | undefined }> {
+  const ticksBefore = pid === undefined ? undefined : cpuTicksOfTree(pid);
+  const result = await work();
+  const count = answered(result);
+  if (pid === undefined || ticksBefore === undefined || count === 0) {
+    return { result, cpuMicrosPerRequest: undefined };
+  }
+  const seconds = (cpuTicksOfTree(pid) - ticksBefore) / TICKS_PER_SECOND;
+  return { result, cpuMicrosPerRequest: Math.round((seconds * 1e6) / count) };
+}
+
+/**
+ * Every target, ROUNDS times, in rounds (the order turned by one each round):
+ * a burst of load elsewhere on the machine then hits every target alike, and
+ * comparisons are taken within a round, between runs a few seconds apart.
+ * Gives each target's results in round order.
+ */
+async function inRounds<T>(
+  targets: Target[],
+  describe: string,
+  measure: (target: Target) => Promise<T>,
+): Promise<T[][]> {
+  const results: T[][] = targets.map(() => []);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (let step = 0; step < targets.length; step += 1) {
+      const index = (step + round) % targets.length;
+      const target = targets[index] as Target;
+      process.stderr.write(`[bench] round ${round + 1}/${ROUNDS}: ${target.target}, ${describe}\n`);
+      (results[index] as T[])[round] = await measure(target);
+    }
+  }
+  return results;
+}
+
+/** The median CPU time per request over the rounds that could measure it. */
+function medianCpu(runs: { cpuMicrosPerRequest: number | undefined }[]): number | undefined {
+  const known = runs.flatMap((run) => run.cpuMicrosPerRequest ?? []);
+  return known.length ? Math.round(median(known)) : undefined;
+}
+
 async function measureOnce({ target, url, pid }: Target): Promise<Run> {
   await autocannon({ url, connections: CONNECTIONS, duration: 2 });
-  const ticksBefore = pid === undefined ? undefined : cpuTicksOfTree(pid);
-  const result: Result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: DURATION_SECONDS,
-  });
-  const ticksAfter = pid === undefined ? undefined : cpuTicksOfTree(pid);
+  const { result, cpuMicrosPerRequest } = await withCpuPerRequest(
+    pid,
+    (): Promise<Result> =>
+      autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS }),
+    (run) => run.requests.total,
+  );
   const answered = result.requests.total;
   // A stray socket timeout under load is noise; more than 1% failed requests invalidates the run.
   const failed = result.non2xx + result.errors;
@@ -76,41 +123,27 @@ async function measureOnce({ target, url, pid }: Target): Promise<Run> {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    cpuMicrosPerRequest:
-      ticksBefore === undefined || ticksAfter === undefined || answered === 0
-        ? undefined
-        : Math.round((((ticksAfter - ticksBefore) / TICKS_PER_SECOND) * 1e6) / answered),
+    cpuMicrosPerRequest,
     failed,
   };
 }
 
-/**
- * Every target, ROUNDS times, in rounds (the order turned by one each round):
- * a burst of load elsewhere on the machine then hits every target alike, and
- * ratios are taken within a round, between runs a few seconds apart.
- */
+/** Throughput of every target, in rounds; each figure the median over the rounds. */
 async function measureInRounds(targets: Target[]): Promise<Row[]> {
-  const runs: Run[][] = targets.map(() => []);
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (let step = 0; step < targets.length; step += 1) {
-      const index = (step + round) % targets.length;
-      const target = targets[index] as Target;
-      process.stderr.write(
-        `[bench] round ${round + 1}/${ROUNDS}: ${target.target}, ${DURATION_SECONDS} s at ${CONNECTIONS} connections\n`,
-      );
-      (runs[index] as Run[])[round] = await measureOnce(target);
-    }
-  }
+  const runs = await inRounds(
+    targets,
+    `${DURATION_SECONDS} s at ${CONNECTIONS} connections`,
+    measureOnce,
+  );
   return targets.map(({ target }, index) => {
     const own = runs[index] as Run[];
-    const cpu = own.map((run) => run.cpuMicrosPerRequest).filter((value) => value !== undefined);
     return {
       target,
       perRound: own.map((run) => run.requestsPerSecond),
       requestsPerSecond: median(own.map((run) => run.requestsPerSecond)),
       p50: median(own.map((run) => run.p50)),
       p99: median(own.map((run) => run.p99)),
-      cpuMicrosPerRequest: cpu.length ? Math.round(median(cpu)) : undefined,
+      cpuMicrosPerRequest: medianCpu(own),
       failed: own.reduce((sum, run) => sum + run.failed, 0),
     };
   });
@@ -189,26 +222,16 @@ async function timeAlone(target: Target): Promise<number[]> {
 
 /** The added latency without queueing, in rounds like the throughput (the first target is the reference). */
 async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
-  const samples: number[][][] = targets.map(() => []);
-  const cpu: number[][] = targets.map(() => []);
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (let step = 0; step < targets.length; step += 1) {
-      const index = (step + round) % targets.length;
-      const target = targets[index] as Target;
-      process.stderr.write(
-        `[bench] round ${round + 1}/${ROUNDS}: ${target.target}, one connection, ${ALONE_SECONDS} s\n`,
-      );
-      const ticksBefore = target.pid === undefined ? undefined : cpuTicksOfTree(target.pid);
-      const timed = await timeAlone(target);
-      (samples[index] as number[][])[round] = timed;
-      if (ticksBefore !== undefined && target.pid !== undefined) {
-        const ticks = cpuTicksOfTree(target.pid) - ticksBefore;
-        (cpu[index] as number[]).push(((ticks / TICKS_PER_SECOND) * 1e6) / timed.length);
-      }
-    }
-  }
+  const timed = await inRounds(targets, `one connection, ${ALONE_SECONDS} s`, (target) =>
+    withCpuPerRequest(
+      target.pid,
+      () => timeAlone(target),
+      (samples) => samples.length,
+    ),
+  );
   return targets.map(({ target }, index) => {
-    const rounds = samples[index] as number[][];
+    const own = timed[index] as { result: number[]; cpuMicrosPerRequest: number | undefined }[];
+    const rounds = own.map((run) => run.result);
     const p50PerRound = rounds.map((sorted) => percentile(sorted, 50));
     return {
       target,
@@ -216,7 +239,7 @@ async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
       p50: median(p50PerRound),
       p99: median(rounds.map((sorted) => percentile(sorted, 99))),
       p50PerRound,
-      cpuMicrosPerRequest: cpu[index]?.length ? Math.round(median(cpu[index])) : undefined,
+      cpuMicrosPerRequest: medianCpu(own),
     };
   });
 }
