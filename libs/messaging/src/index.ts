@@ -5,6 +5,7 @@ export {
   type TopicProvisioning,
   type TopicSpec,
   provisionTopics,
+  waitForTopicLeaders,
 } from './lib/kafka/topic-provisioner';
 export {
   CreateMessagingTables1764201600100,

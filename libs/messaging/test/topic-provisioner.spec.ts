@@ -1,7 +1,26 @@
 import { Topics } from '@shop/contracts';
 import { TestKafkaNamespace } from '@shop/testing';
-import { type Admin } from 'kafkajs';
-import { provisionTopics, TopicNames } from '../src';
+import { type Admin, KafkaJSProtocolError } from 'kafkajs';
+import { provisionTopics, TopicNames, waitForTopicLeaders } from '../src';
+
+/** What a broker answers for a topic it has not applied yet (kafkajs's own error). */
+const brokerError = (type: string, code: number, message: string): KafkaJSProtocolError =>
+  new KafkaJSProtocolError(Object.assign(new Error(message), { type, code }));
+
+/** The real admin, whose next metadata answers are these errors (taken from `errors`). */
+function withMetadataAnswers(admin: Admin, errors: Error[]): Admin {
+  const pending = errors;
+  return new Proxy(admin, {
+    get(target, property, receiver) {
+      if (property !== 'fetchTopicMetadata') return Reflect.get(target, property, receiver);
+      return async (...args: Parameters<Admin['fetchTopicMetadata']>) => {
+        const error = pending.shift();
+        if (error) throw error;
+        return target.fetchTopicMetadata(...args);
+      };
+    },
+  });
+}
 
 describe('provisionTopics (real Kafka)', () => {
   const kafka = new TestKafkaNamespace('topic-provisioner');
@@ -52,5 +71,55 @@ describe('provisionTopics (real Kafka)', () => {
       { topic: names.deadLetterOf(Topics.paymentCommands), partitions: 4, wanted: 6 },
     ]);
     expect(await partitionsOf(names.physical(Topics.paymentCommands))).toBe(4);
+  });
+
+  it('waits out a broker that does not know the new topics yet, then answers with them led', async () => {
+    // A KRaft broker answers this until it has applied the topics it just created;
+    // kafkajs's own wait retried only LEADER_NOT_AVAILABLE and failed the service's start.
+    const answers = [
+      brokerError(
+        'UNKNOWN_TOPIC_OR_PARTITION',
+        3,
+        'This server does not host this topic-partition',
+      ),
+      brokerError('LEADER_NOT_AVAILABLE', 5, 'There is no leader for this topic-partition'),
+    ];
+    const settling = withMetadataAnswers(admin, answers);
+
+    const { created } = await provisionTopics(settling, names, [
+      { name: Topics.orderEvents, partitions: 2, replicationFactor: 1 },
+    ]);
+
+    expect(created).toContain(names.physical(Topics.orderEvents));
+    expect(answers).toEqual([]); // both were answered to the wait, which asked again
+    const metadata = await admin.fetchTopicMetadata({ topics: created });
+    for (const topic of metadata.topics) {
+      expect(topic.partitions.map(({ leader }) => leader >= 0)).toEqual([true, true]);
+    }
+  });
+
+  it('fails at once on any other metadata error, and names the topics once its time is up', async () => {
+    const refused = withMetadataAnswers(admin, [
+      brokerError('TOPIC_AUTHORIZATION_FAILED', 29, 'Not authorized to access topics'),
+    ]);
+    await expect(
+      waitForTopicLeaders(refused, [names.physical(Topics.paymentCommands)]),
+    ).rejects.toMatchObject({ type: 'TOPIC_AUTHORIZATION_FAILED' });
+
+    const neverThere = withMetadataAnswers(
+      admin,
+      Array.from({ length: 50 }, () =>
+        brokerError(
+          'UNKNOWN_TOPIC_OR_PARTITION',
+          3,
+          'This server does not host this topic-partition',
+        ),
+      ),
+    );
+    await expect(
+      waitForTopicLeaders(neverThere, ['never-created'], { timeoutMs: 300, pollMs: 50 }),
+    ).rejects.toThrow(
+      'topics without a leader after 300 ms: never-created (last answer: This server does not host this topic-partition)',
+    );
   });
 });

@@ -2,7 +2,7 @@
 // the gateway and through nginx as a reverse proxy, side by side in one run;
 // writes bench/gateway-report.md. A report, never a timed test.
 import { down, settingsToEnv, up } from '@shop/infra';
-import { freePort, ServiceProcess, TestMongoDatabase, uniqueName } from '@shop/testing';
+import { freePort, freePorts, ServiceProcess, TestMongoDatabase, uniqueName } from '@shop/testing';
 import autocannon, { type Result } from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, get } from 'node:http';
@@ -374,12 +374,13 @@ async function main(): Promise<void> {
     KAFKA_BROKERS: settings.kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: prefix,
   };
-  const catalogPort = await freePort();
+  // Chosen together: two free ports asked for in a row may be the same one.
+  const [catalogPort, nginxPort] = (await freePorts(2)) as [number, number];
   const catalogEnv = { ...common, PORT: String(catalogPort), CATALOG_MONGODB_URL: database.url };
   const processes: ServiceProcess[] = [];
   const nginx = new NginxProxy(
     mkdtempSync(join(tmpdir(), 'bench-nginx-')),
-    await freePort(),
+    nginxPort,
     `http://127.0.0.1:${catalogPort}`,
   );
   const proxies = [nginx];
@@ -472,7 +473,7 @@ async function main(): Promise<void> {
     };
     const answersPath = join(logDirectory, 'static-answers.json');
     writeFileSync(answersPath, JSON.stringify(answers));
-    const staticPort = await freePort();
+    const [staticPort, staticNginxPort] = (await freePorts(2)) as [number, number];
     const staticUpstream = spawn(
       process.execPath,
       [join(__dirname, 'static-upstream.cjs'), String(staticPort), answersPath],
@@ -484,7 +485,7 @@ async function main(): Promise<void> {
     await catalog.stop();
     const staticNginx = new NginxProxy(
       mkdtempSync(join(tmpdir(), 'bench-nginx-')),
-      await freePort(),
+      staticNginxPort,
       staticUrl,
     );
     proxies.push(staticNginx);

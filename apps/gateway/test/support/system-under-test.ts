@@ -1,5 +1,5 @@
 import {
-  freePort,
+  freePortsFor,
   ServiceProcess,
   TestKafkaNamespace,
   TestMongoDatabase,
@@ -49,12 +49,8 @@ export class ServicesUnderTest {
       payments as TestPostgresDatabase,
       catalog,
     );
-    const ports = {
-      user: await freePort(),
-      catalog: await freePort(),
-      order: await freePort(),
-      payment: await freePort(),
-    };
+    // Held together while chosen: two free ports asked for in a row may be the same one.
+    const ports = await freePortsFor(['user', 'catalog', 'order', 'payment']);
     const userUrl = `http://127.0.0.1:${ports.user}`;
     const common = {
       NODE_ENV: 'test',

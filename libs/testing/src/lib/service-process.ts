@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const workspaceRoot = resolve(__dirname, '../../../..');
@@ -47,28 +47,26 @@ export class ServiceProcess {
   ): Promise<void> {
     mkdirSync(logDirectory, { recursive: true });
     const logPath = join(logDirectory, `${app}-${script}.log`);
-    const log = createWriteStream(logPath);
     const child = spawnApp(app, script, env);
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    const code = await new Promise<number | null>((done) => child.once('exit', done));
-    if (code !== 0) throw new Error(`${app} ${script} exited with ${code}; see ${logPath}`);
+    await logOutput(child, logPath);
+    if (child.exitCode !== 0) {
+      throw new Error(`${app} ${script} exited with ${child.exitCode}${tailOf(logPath)}`);
+    }
   }
 
   async start(): Promise<void> {
     this.starts += 1;
     this.logPath = join(this.options.logDirectory, `${this.options.app}-${this.starts}.log`);
-    const log = createWriteStream(this.logPath);
     const child = spawnApp(this.options.app, 'main', this.options.env);
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    const logged = logOutput(child, this.logPath);
     this.child = child;
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 90_000);
     const readyUrl = `${this.baseUrl}${this.options.readyPath ?? '/health/ready'}`;
     for (;;) {
       if (child.exitCode !== null) {
+        await logged;
         throw new Error(
-          `${this.options.app} exited with ${child.exitCode} at start; see ${this.logPath}`,
+          `${this.options.app} exited with ${child.exitCode} at start${tailOf(this.logPath)}`,
         );
       }
       try {
@@ -77,7 +75,7 @@ export class ServiceProcess {
         // Not listening yet: keep polling until the deadline.
       }
       if (Date.now() > deadline) {
-        throw new Error(`${this.options.app} not ready at ${readyUrl}; see ${this.logPath}`);
+        throw new Error(`${this.options.app} not ready at ${readyUrl}${tailOf(this.logPath)}`);
       }
       await new Promise((done) => setTimeout(done, 200));
     }
@@ -100,6 +98,30 @@ export class ServiceProcess {
     child.kill(signal);
     await exited;
   }
+}
+
+/**
+ * Writes the child's stdout and stderr to one log file; settles once the child
+ * has exited and every line it wrote is on disk.
+ */
+async function logOutput(child: ChildProcess, logPath: string): Promise<void> {
+  const log = createWriteStream(logPath);
+  // Two sources into one file: neither may end it, or the other's last lines are lost.
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  await new Promise((closed) => child.once('close', closed));
+  await new Promise<void>((flushed) => log.end(flushed));
+}
+
+/** The end of a log, for an error message: CI shows the cause, not only a path. */
+function tailOf(logPath: string, lines = 20): string {
+  let tail = '';
+  try {
+    tail = readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    // No log yet: the path alone.
+  }
+  return `; see ${logPath}${tail ? `, which ends:\n${tail}` : ''}`;
 }
 
 function spawnApp(app: string, script: string, env: Record<string, string>): ChildProcess {

@@ -39,11 +39,15 @@ export class TestKafkaNamespace {
   async createTopics(
     topics: (Omit<ITopicConfig, 'topic'> & { name: string })[],
   ): Promise<string[]> {
-    return this.withAdmin(async (admin) => {
+    const created = await this.withAdmin(async (admin) => {
       const configs = topics.map(({ name, ...rest }) => ({ topic: this.topic(name), ...rest }));
-      await admin.createTopics({ topics: configs, waitForLeaders: true });
+      // Not kafkajs's wait: it fails on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+      // answers until it has applied the new topics.
+      await admin.createTopics({ topics: configs, waitForLeaders: false });
       return configs.map(({ topic }) => topic);
     });
+    await this.waitForTopics(topics.map(({ name }) => name));
+    return created;
   }
 
   /**

@@ -33,14 +33,21 @@ export async function provisionTopics(
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((spec) => !existing.has(spec.topic));
   if (missing.length > 0) {
+    // kafkajs's own wait for leaders retries only LEADER_NOT_AVAILABLE; a KRaft broker
+    // that has not applied the new topics yet answers UNKNOWN_TOPIC_OR_PARTITION, which
+    // failed the start. So the wait is ours, and retries both.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions,
         replicationFactor: spec.replicationFactor,
       })),
     });
+    await waitForTopicLeaders(
+      admin,
+      missing.map((spec) => spec.topic),
+    );
   }
   const present = wanted.filter((spec) => existing.has(spec.topic));
   const mismatched: TopicProvisioning['mismatched'] = [];
@@ -54,4 +61,42 @@ export async function provisionTopics(
     }
   }
   return { created: missing.map((spec) => spec.topic), mismatched };
+}
+
+/** Metadata errors a broker answers while a topic it just created is still being set up. */
+const SETTLING_TOPIC_ERRORS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Waits until the broker reports every partition of these (physical) topics
+ * with a leader: only then can producers write and consumers subscribe. A
+ * metadata error other than "not there yet" fails at once.
+ */
+export async function waitForTopicLeaders(
+  admin: Admin,
+  topics: string[],
+  { timeoutMs = 30_000, pollMs = 200 }: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let lastError: unknown;
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const led = topics.every((name) => {
+        const partitions = metadata.topics.find((topic) => topic.name === name)?.partitions;
+        return !!partitions?.length && partitions.every(({ leader }) => leader >= 0);
+      });
+      if (led) return;
+    } catch (error) {
+      if (!SETTLING_TOPIC_ERRORS.has((error as { type?: string }).type ?? '')) throw error;
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}` +
+          (lastError instanceof Error ? ` (last answer: ${lastError.message})` : ''),
+        { cause: lastError },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
 }
