@@ -127,8 +127,7 @@ export class EdgeProxy {
 
     this.openApi.validate({
       route,
-      method: request.method,
-      path: pathname,
+      params: match.params,
       headers: request.headers,
       query: request.query as Record<string, string | string[]>,
       body: request.body,
