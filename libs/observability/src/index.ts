@@ -1,5 +1,8 @@
 export { HttpMetricsMiddleware, UNMATCHED_ROUTE } from './lib/http-metrics.middleware';
-export { FastifyRequestObservability } from './lib/fastify-request-observability';
+export {
+  FastifyRequestObservability,
+  withRequestLogFields,
+} from './lib/fastify-request-observability';
 export { MetricsController } from './lib/metrics.controller';
 export { MetricsModule } from './lib/metrics.module';
 export { type ObservabilityOptions } from './lib/observability.module';

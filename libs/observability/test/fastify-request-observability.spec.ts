@@ -4,7 +4,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { Registry } from 'prom-client';
-import { FastifyRequestObservability, LoggingModule, MetricsModule } from '../src';
+import {
+  FastifyRequestObservability,
+  LoggingModule,
+  MetricsModule,
+  withRequestLogFields,
+} from '../src';
 import { Lines } from './support/lines';
 
 @Controller()
@@ -59,7 +64,14 @@ describe('FastifyRequestObservability (request log and metrics from Fastify hook
       bufferLogs: true,
     });
     app.useLogger(app.get(PinoNestLogger));
-    app.get(FastifyRequestObservability).register(app.getHttpAdapter().getInstance());
+    const fastify = app.getHttpAdapter().getInstance();
+    app.get(FastifyRequestObservability).register(fastify);
+    // An app's own hook adding fields (as the gateway adds the trace it carries itself).
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      const tag = request.headers['x-test-tag'];
+      if (typeof tag === 'string') withRequestLogFields(request, { tag }, done);
+      else done();
+    });
     await app.listen(0, '127.0.0.1');
     baseUrl = await app.getUrl();
   });
@@ -177,5 +189,21 @@ describe('FastifyRequestObservability (request log and metrics from Fastify hook
         status: '201',
       }),
     ).toBe(1);
+  });
+
+  it('adds the fields an app’s own hook gives to the request line and to the lines written in it', async () => {
+    const response = await fetch(`${baseUrl}/things/8`, { headers: { 'x-test-tag': 'blue' } });
+    const id = response.headers.get('x-request-id');
+
+    const ofRequest = lines.parsed.filter((line) => line['requestId'] === id);
+    expect(ofRequest.map((line) => [line['msg'], line['tag']])).toEqual([
+      ['looked a thing up', 'blue'],
+      ['GET /things/8 200', 'blue'],
+    ]);
+    // Not on other requests' lines.
+    await fetch(`${baseUrl}/things/9`);
+    expect(lines.parsed.find((line) => line['msg'] === 'GET /things/9 200')).not.toHaveProperty(
+      'tag',
+    );
   });
 });

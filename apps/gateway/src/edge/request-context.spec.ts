@@ -7,14 +7,18 @@ describe('requestContextOf', () => {
     expect(context.requestId).toBe('abc-123');
     expect(context.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
     expect(context.traceparent).not.toBe(parent);
+    // The caller's sampling decision travels on.
+    const unsampled = requestContextOf({ traceparent: parent.replace(/-01$/, '-00') });
+    expect(unsampled.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-00$/);
   });
 
-  it('replaces a malformed request id and starts a trace when none (or a bad one) is given', () => {
+  it('replaces a malformed request id and starts an unsampled trace when none (or a bad one) is given', () => {
     const context = requestContextOf({
       'x-request-id': 'bad id\nwith newline',
       traceparent: '00-0-0-0',
     });
     expect(context.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(context.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    // Not sampled: nothing records it at the gateway, so the services behind record nothing either.
+    expect(context.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
   });
 });

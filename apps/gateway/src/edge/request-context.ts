@@ -18,8 +18,12 @@ export interface RequestContext {
 
 /**
  * The request id (a client's own, when well-formed, else a new one) and the
- * W3C trace context: the trace continues with a new span id for the hop to
- * the upstream, or starts here.
+ * W3C trace context, when no OpenTelemetry span is active (the SDK runs only
+ * while spans are exported): the caller's trace continues with a new span id
+ * for the hop to the upstream, its sampled flag kept; or a trace starts here,
+ * not sampled. That is the decision the SDK's sampler takes for a trace it
+ * starts without an exporter (parent-based, roots off): the services behind
+ * record nothing for it, yet every hop and message carries its trace id.
  */
 export function requestContextOf(
   headers: Record<string, string | string[] | undefined>,
@@ -33,6 +37,6 @@ export function requestContextOf(
       ? parent.slice(3, 35)
       : randomBytes(16).toString('hex');
   const flags =
-    typeof parent === 'string' && TRACEPARENT.test(parent) ? parent.slice(53, 55) : '01';
+    typeof parent === 'string' && TRACEPARENT.test(parent) ? parent.slice(53, 55) : '00';
   return { requestId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}` };
 }

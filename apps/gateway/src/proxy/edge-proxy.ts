@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthenticatedUser } from '@shop/auth';
+import { withRequestLogFields } from '@shop/observability';
 import { UpstreamUnavailableError } from '@shop/resilience';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type GatewayConfig } from '../config/gateway-config';
@@ -79,9 +80,23 @@ export class EdgeProxy {
     fastify.decorateRequest('user', null);
     const headers = securityHeaders();
     fastify.addHook('onRequest', (request, reply, done) => {
-      request.requestContext = requestContextOf(request.headers);
+      const context = requestContextOf(request.headers);
+      request.requestContext = context;
       headers.applyTo(reply);
-      done();
+      // Carried by the gateway itself (no SDK running): its lines name the trace, as the
+      // SDK's log mixin would, so one trace's lines are found at every hop.
+      if (context.traceparent) {
+        withRequestLogFields(
+          request,
+          {
+            trace_id: context.traceparent.slice(3, 35),
+            span_id: context.traceparent.slice(36, 52),
+          },
+          done,
+        );
+      } else {
+        done();
+      }
     });
     fastify.addHook('preHandler', async (request, reply) => {
       if (request.routeOptions.url?.startsWith(`${API_PREFIX}/`)) await this.admit(request, reply);

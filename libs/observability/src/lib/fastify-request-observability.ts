@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type FastifyInstance } from 'fastify';
+import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type Logger } from 'pino';
 import { HttpMetricsMiddleware, UNMATCHED_ROUTE } from './http-metrics.middleware';
-import { withLogContext } from './logging/log-context';
+import { type LogFields, withLogContext } from './logging/log-context';
 
 import {
   QUIET_PATHS,
@@ -16,7 +16,24 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The route label of the HTTP metrics; an app may narrow it (the gateway: its public route). */
     metricsRoute: string | null;
+    /** Fields an app added to this request's lines (`withRequestLogFields`). */
+    logFields: LogFields | null;
   }
+}
+
+/**
+ * For an app's own `onRequest` hook, installed after FastifyRequestObservability:
+ * adds `fields` to the request's line and to every line written while it is
+ * handled (the gateway: the trace ids of the context it carries itself), then
+ * calls `done` inside that log context.
+ */
+export function withRequestLogFields(
+  request: FastifyRequest,
+  fields: LogFields,
+  done: () => void,
+): void {
+  request.logFields = { ...request.logFields, ...fields };
+  withLogContext(fields, done);
 }
 
 /**
@@ -44,6 +61,7 @@ export class FastifyRequestObservability {
 
   register(fastify: FastifyInstance): void {
     fastify.decorateRequest('metricsRoute', null);
+    fastify.decorateRequest('logFields', null);
     fastify.addHook('onRequest', (request, reply, done) => {
       const requestId = requestIdOf(request.raw, reply.raw);
       request.metricsRoute = request.routeOptions.url ?? null;
@@ -64,6 +82,7 @@ export class FastifyRequestObservability {
       if (!QUIET_PATHS.test(url)) {
         this.requestLog[requestLogLevel(status)](
           {
+            ...request.logFields,
             requestId: request.headers['x-request-id'],
             req: { method: request.method, url, remoteAddress: request.socket.remoteAddress },
             res: { statusCode: status },
@@ -78,6 +97,7 @@ export class FastifyRequestObservability {
     fastify.addHook('onRequestAbort', (request, done) => {
       this.requestLog.warn(
         {
+          ...request.logFields,
           requestId: request.headers['x-request-id'],
           req: {
             method: request.method,

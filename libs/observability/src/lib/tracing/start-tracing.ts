@@ -18,6 +18,13 @@ export interface StartTracingOptions {
    * CPU on the hot path and tells nothing the server span does not.
    */
   without?: ('express' | 'nestjs-core')[];
+  /**
+   * Start the SDK only when spans are exported. For a service that propagates
+   * W3C trace context itself when no span is active (the gateway): without an
+   * exporter, its non-recording spans and the instrumentations' patches cost
+   * CPU on every request and record nothing.
+   */
+  onlyWhenExporting?: boolean;
 }
 
 /**
@@ -49,6 +56,7 @@ export function startTracing(
   const exporting =
     Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) ||
     (Boolean(namedExporter) && namedExporter !== 'none');
+  if (options.onlyWhenExporting && !exporting && !options.spanProcessors) return undefined;
   // Metrics go through prom-client's /metrics, logs through pino: the SDK handles traces only.
   env['OTEL_METRICS_EXPORTER'] ??= 'none';
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
