@@ -1,6 +1,6 @@
 import { Topics } from '@shop/contracts';
 import { TestKafkaNamespace } from '@shop/testing';
-import { type Admin, KafkaJSProtocolError } from 'kafkajs';
+import { type Admin, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { provisionTopics, TopicNames, waitForTopicLeaders } from '../src';
 
 /** What a broker answers for a topic it has not applied yet (kafkajs's own error). */
@@ -83,6 +83,11 @@ describe('provisionTopics (real Kafka)', () => {
         'This server does not host this topic-partition',
       ),
       brokerError('LEADER_NOT_AVAILABLE', 5, 'There is no leader for this topic-partition'),
+      // kafkajs giving up its own retries of that answer: the broker's error is the cause.
+      new KafkaJSNumberOfRetriesExceeded(
+        brokerError('LEADER_NOT_AVAILABLE', 5, 'There is no leader for this topic-partition'),
+        { retryCount: 5, retryTime: 1_000 },
+      ),
     ];
     const settling = withMetadataAnswers(admin, answers);
 
@@ -91,7 +96,7 @@ describe('provisionTopics (real Kafka)', () => {
     ]);
 
     expect(created).toContain(names.physical(Topics.orderEvents));
-    expect(answers).toEqual([]); // both were answered to the wait, which asked again
+    expect(answers).toEqual([]); // each was answered to the wait, which asked again
     const metadata = await admin.fetchTopicMetadata({ topics: created });
     for (const topic of metadata.topics) {
       expect(topic.partitions.map(({ leader }) => leader >= 0)).toEqual([true, true]);

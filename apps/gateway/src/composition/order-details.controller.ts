@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type AuthenticatedUser } from '@shop/auth';
 import { type UpstreamResponse } from '@shop/resilience';
-import { type RequestContext } from '../edge/request-context';
+import { type RequestContext, traceHeadersOf } from '../edge/request-context';
 import { EdgeError } from '../edge/edge.errors';
 import { Upstreams } from '../proxy/upstreams';
 
@@ -37,10 +37,9 @@ export class OrderDetailsController {
     @Req() request: ComposedRequest,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<OrderDetails> {
-    const { requestId, traceparent } = request.requestContext;
     const traced: Record<string, string> = {
-      'x-request-id': requestId,
-      ...(traceparent ? { traceparent } : {}),
+      'x-request-id': request.requestContext.requestId,
+      ...traceHeadersOf(request.requestContext),
     };
     const headers = { authorization: `Bearer ${request.user.token}`, ...traced };
     const order = await this.upstreams.get('order').request({ path: `/orders/${id}`, headers });

@@ -1,4 +1,4 @@
-import { requestContextOf } from './request-context';
+import { requestContextOf, traceHeadersOf } from './request-context';
 
 describe('requestContextOf', () => {
   it('keeps a well-formed request id and continues the caller’s trace with a new span', () => {
@@ -7,6 +7,16 @@ describe('requestContextOf', () => {
     expect(context.requestId).toBe('abc-123');
     expect(context.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
     expect(context.traceparent).not.toBe(parent);
+    // The caller's vendor state travels with its trace; none without one.
+    expect(
+      traceHeadersOf(requestContextOf({ traceparent: parent, tracestate: 'shop=a1,vendor=b2' })),
+    ).toEqual({
+      traceparent: expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/),
+      tracestate: 'shop=a1,vendor=b2',
+    });
+    expect(traceHeadersOf(requestContextOf({ tracestate: 'shop=a1' }))).not.toHaveProperty(
+      'tracestate',
+    );
     // The caller's sampling decision travels on.
     const unsampled = requestContextOf({ traceparent: parent.replace(/-01$/, '-00') });
     expect(unsampled.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-00$/);

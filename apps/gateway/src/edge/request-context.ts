@@ -14,6 +14,17 @@ export interface RequestContext {
    * would break the trace.
    */
   traceparent: string | undefined;
+  /** The caller's `tracestate`, passed on with its trace (vendors' entries, untouched). */
+  tracestate?: string;
+}
+
+/** The trace context headers for a call upstream (none while OpenTelemetry sends its own). */
+export function traceHeadersOf({
+  traceparent,
+  tracestate,
+}: RequestContext): Record<string, string> {
+  if (!traceparent) return {};
+  return tracestate ? { traceparent, tracestate } : { traceparent };
 }
 
 /**
@@ -32,11 +43,14 @@ export function requestContextOf(
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   if (activeTraceparent()) return { requestId, traceparent: undefined };
   const parent = headers['traceparent'];
-  const traceId =
-    typeof parent === 'string' && TRACEPARENT.test(parent)
-      ? parent.slice(3, 35)
-      : randomBytes(16).toString('hex');
-  const flags =
-    typeof parent === 'string' && TRACEPARENT.test(parent) ? parent.slice(53, 55) : '00';
-  return { requestId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}` };
+  const spanId = randomBytes(8).toString('hex');
+  if (typeof parent !== 'string' || !TRACEPARENT.test(parent)) {
+    return { requestId, traceparent: `00-${randomBytes(16).toString('hex')}-${spanId}-00` };
+  }
+  const continued = `00-${parent.slice(3, 35)}-${spanId}-${parent.slice(53, 55)}`;
+  const state = headers['tracestate'];
+  // Bounded (W3C lets a hop drop a tracestate it will not carry; it must never cut one).
+  return typeof state === 'string' && state.length > 0 && state.length <= 8_192
+    ? { requestId, traceparent: continued, tracestate: state }
+    : { requestId, traceparent: continued };
 }

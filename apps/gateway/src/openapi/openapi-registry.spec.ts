@@ -89,6 +89,19 @@ describe('OpenApiRegistry: requests validated against the services’ committed 
     ]);
   });
 
+  it('checks the path parameters the route matched', () => {
+    const details = route('GET', '/orders/:id/details');
+    expect(refusedFields(registry, { route: details, params: { id: 'nope' } })).toEqual([
+      'path.id',
+    ]);
+    expect(
+      refusedFields(registry, {
+        route: details,
+        params: { id: '019b76da-a800-750f-ab69-9a40c5db3485' },
+      }),
+    ).toEqual([]);
+  });
+
   it('names a missing required header, and the bad fields deep in a body', () => {
     const fields = refusedFields(registry, {
       route: route('POST', '/orders'),

@@ -8,7 +8,7 @@ import { GATEWAY_CONFIG } from '../config/gateway-config.token';
 import { API_PREFIX, ROUTES, type Route } from '../config/route-table';
 import { EdgeAuthenticator } from '../edge/edge-authenticator';
 import { methodNotAllowed, routeNotFound } from '../edge/edge.errors';
-import { type RequestContext, requestContextOf } from '../edge/request-context';
+import { type RequestContext, requestContextOf, traceHeadersOf } from '../edge/request-context';
 import { RateLimits, type RateLimitState, tighter } from '../edge/rate-limits';
 import { securityHeaders } from '../edge/security-headers';
 import { OpenApiRegistry } from '../openapi/openapi-registry';
@@ -235,15 +235,14 @@ export class EdgeProxy {
   }
 
   private forwardedHeaders(request: FastifyRequest): Record<string, string> {
-    const { requestId, traceparent } = request.requestContext;
     const headers: Record<string, string> = {
-      'x-request-id': requestId,
+      ...traceHeadersOf(request.requestContext),
+      'x-request-id': request.requestContext.requestId,
       'x-forwarded-proto': request.protocol,
       // Only the client address the gateway resolved (under its own TRUST_PROXY): a client's
       // own X-Forwarded-For never reaches a service, so it cannot pose as another address.
       'x-forwarded-for': request.ip,
     };
-    if (traceparent) headers['traceparent'] = traceparent;
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;

@@ -67,9 +67,21 @@ export async function provisionTopics(
 const SETTLING_TOPIC_ERRORS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
 /**
+ * Whether an error says "not there yet": the broker's own answer, or kafkajs
+ * giving up its internal retries of it (KafkaJSNumberOfRetriesExceeded, the
+ * broker's answer as its cause).
+ */
+function settling(error: unknown): boolean {
+  const { type, cause } = (error ?? {}) as { type?: string; cause?: { type?: string } };
+  return SETTLING_TOPIC_ERRORS.has(type ?? cause?.type ?? '');
+}
+
+/**
  * Waits until the broker reports every partition of these (physical) topics
  * with a leader: only then can producers write and consumers subscribe. A
- * metadata error other than "not there yet" fails at once.
+ * metadata error other than "not there yet" fails at once; "not there yet"
+ * is asked again until `timeoutMs` has passed (a metadata call in flight at
+ * that moment is let finish).
  */
 export async function waitForTopicLeaders(
   admin: Admin,
@@ -87,7 +99,7 @@ export async function waitForTopicLeaders(
       });
       if (led) return;
     } catch (error) {
-      if (!SETTLING_TOPIC_ERRORS.has((error as { type?: string }).type ?? '')) throw error;
+      if (!settling(error)) throw error;
       lastError = error;
     }
     if (Date.now() > deadline) {
