@@ -16,7 +16,7 @@ export class ShopClient {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: unknown }> {
+  ): Promise<{ status: number; body: unknown; retryAfter?: string }> {
     const response = await fetch(`${this.gatewayUrl}${path}`, {
       method,
       headers: {
@@ -27,13 +27,20 @@ export class ShopClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    const retryAfter = response.headers.get('retry-after');
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+      ...(retryAfter ? { retryAfter } : {}),
+    };
   }
 
   /**
-   * Calls until the answer is not a 5xx (or the connection is refused), as a
-   * client of an API with idempotency keys may: the same key makes a retried
-   * POST /orders safe.
+   * Calls until the answer is neither a 5xx nor a 429 (or the connection is
+   * refused), as a client of an API with idempotency keys may: the same key
+   * makes a retried POST /orders safe. A 429 is waited out for its
+   * `Retry-After` (the gateway's rate limit), a 5xx half a second; the last
+   * answer is returned once `timeoutMs` has passed.
    */
   async callUntilAnswered(
     method: string,
@@ -44,14 +51,19 @@ export class ShopClient {
   ): Promise<{ status: number; body: unknown }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      let waitMs = 500;
       try {
         const answer = await this.call(method, path, body, headers);
-        if (answer.status < 500) return answer;
+        const limited = answer.status === 429;
+        if (!limited && answer.status < 500) return answer;
         if (Date.now() > deadline) return answer;
+        if (limited) waitMs = Math.max(1, Number(answer.retryAfter) || 1) * 1_000;
       } catch (error) {
         if (Date.now() > deadline) throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, Math.min(waitMs, deadline - Date.now() + 1))),
+      );
     }
   }
 }
