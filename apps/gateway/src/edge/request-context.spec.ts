@@ -1,4 +1,4 @@
-import { requestContextOf, traceHeadersOf } from './request-context';
+import { requestContextOf, traceHeadersOf, traceLogFieldsOf } from './request-context';
 
 describe('requestContextOf', () => {
   it('keeps a well-formed request id and continues the caller’s trace with a new span', () => {
@@ -17,6 +17,11 @@ describe('requestContextOf', () => {
     expect(traceHeadersOf(requestContextOf({ tracestate: 'shop=a1' }))).not.toHaveProperty(
       'tracestate',
     );
+    // Its log lines name the same trace and the span it forwards.
+    expect(traceLogFieldsOf(context)).toEqual({
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      span_id: (context.traceparent as string).slice(36, 52),
+    });
     // The caller's sampling decision travels on.
     const unsampled = requestContextOf({ traceparent: parent.replace(/-01$/, '-00') });
     expect(unsampled.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-00$/);

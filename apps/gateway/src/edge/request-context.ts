@@ -18,6 +18,18 @@ export interface RequestContext {
   tracestate?: string;
 }
 
+/**
+ * The ids the gateway's log lines carry for a trace it carries itself, as the
+ * SDK's log mixin names them; none while OpenTelemetry runs (its mixin does).
+ */
+export function traceLogFieldsOf({
+  traceparent,
+}: RequestContext): { trace_id: string; span_id: string } | undefined {
+  return traceparent
+    ? { trace_id: traceparent.slice(3, 35), span_id: traceparent.slice(36, 52) }
+    : undefined;
+}
+
 /** The trace context headers for a call upstream (none while OpenTelemetry sends its own). */
 export function traceHeadersOf({
   traceparent,

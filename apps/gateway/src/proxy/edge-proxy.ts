@@ -8,7 +8,12 @@ import { GATEWAY_CONFIG } from '../config/gateway-config.token';
 import { API_PREFIX, ROUTES, type Route } from '../config/route-table';
 import { EdgeAuthenticator } from '../edge/edge-authenticator';
 import { methodNotAllowed, routeNotFound } from '../edge/edge.errors';
-import { type RequestContext, requestContextOf, traceHeadersOf } from '../edge/request-context';
+import {
+  type RequestContext,
+  requestContextOf,
+  traceHeadersOf,
+  traceLogFieldsOf,
+} from '../edge/request-context';
 import { RateLimits, type RateLimitState, tighter } from '../edge/rate-limits';
 import { securityHeaders } from '../edge/security-headers';
 import { OpenApiRegistry } from '../openapi/openapi-registry';
@@ -85,18 +90,9 @@ export class EdgeProxy {
       headers.applyTo(reply);
       // Carried by the gateway itself (no SDK running): its lines name the trace, as the
       // SDK's log mixin would, so one trace's lines are found at every hop.
-      if (context.traceparent) {
-        withRequestLogFields(
-          request,
-          {
-            trace_id: context.traceparent.slice(3, 35),
-            span_id: context.traceparent.slice(36, 52),
-          },
-          done,
-        );
-      } else {
-        done();
-      }
+      const traceFields = traceLogFieldsOf(context);
+      if (traceFields) withRequestLogFields(request, traceFields, done);
+      else done();
     });
     fastify.addHook('preHandler', async (request, reply) => {
       if (request.routeOptions.url?.startsWith(`${API_PREFIX}/`)) await this.admit(request, reply);
