@@ -7,16 +7,20 @@ import { provisionTopics, TopicNames, waitForTopicLeaders } from '../src';
 const brokerError = (type: string, code: number, message: string): KafkaJSProtocolError =>
   new KafkaJSProtocolError(Object.assign(new Error(message), { type, code }));
 
-/** The real admin, whose next metadata answers are these errors (taken from `errors`). */
-function withMetadataAnswers(admin: Admin, errors: Error[]): Admin {
-  const pending = errors;
+/** The real admin, whose next answers to `method` are these errors (taken from `errors`). */
+function withAnswers(
+  admin: Admin,
+  errors: Error[],
+  method: 'fetchTopicMetadata' | 'fetchTopicOffsets' = 'fetchTopicMetadata',
+): Admin {
   return new Proxy(admin, {
     get(target, property, receiver) {
-      if (property !== 'fetchTopicMetadata') return Reflect.get(target, property, receiver);
-      return async (...args: Parameters<Admin['fetchTopicMetadata']>) => {
-        const error = pending.shift();
+      const real: unknown = Reflect.get(target, property, receiver);
+      if (property !== method || typeof real !== 'function') return real;
+      return async (...args: unknown[]) => {
+        const error = errors.shift();
         if (error) throw error;
-        return target.fetchTopicMetadata(...args);
+        return (real as (...args: unknown[]) => Promise<unknown>).apply(target, args);
       };
     },
   });
@@ -89,7 +93,7 @@ describe('provisionTopics (real Kafka)', () => {
         { retryCount: 5, retryTime: 1_000 },
       ),
     ];
-    const settling = withMetadataAnswers(admin, answers);
+    const settling = withAnswers(admin, answers);
 
     const { created } = await provisionTopics(settling, names, [
       { name: Topics.orderEvents, partitions: 2, replicationFactor: 1 },
@@ -103,15 +107,36 @@ describe('provisionTopics (real Kafka)', () => {
     }
   });
 
+  it('waits until a leader named in the metadata serves its partition', async () => {
+    // The metadata may name the leader a moment before the broker has taken the partition on:
+    // its answer for the offsets (what a producer or a consumer asks next) is then this.
+    const answers = [
+      brokerError(
+        'NOT_LEADER_FOR_PARTITION',
+        6,
+        'This server is not the leader for that topic-partition',
+      ),
+    ];
+    const notServingYet = withAnswers(admin, answers, 'fetchTopicOffsets');
+
+    await provisionTopics(notServingYet, names, [
+      { name: Topics.catalogCommands, partitions: 1, replicationFactor: 1 },
+    ]);
+
+    expect(answers).toEqual([]); // answered to the wait, which asked again
+    const offsets = await admin.fetchTopicOffsets(names.physical(Topics.catalogCommands));
+    expect(offsets.map(({ partition }) => partition)).toEqual([0]);
+  });
+
   it('fails at once on any other metadata error, and names the topics once its time is up', async () => {
-    const refused = withMetadataAnswers(admin, [
+    const refused = withAnswers(admin, [
       brokerError('TOPIC_AUTHORIZATION_FAILED', 29, 'Not authorized to access topics'),
     ]);
     await expect(
       waitForTopicLeaders(refused, [names.physical(Topics.paymentCommands)]),
     ).rejects.toMatchObject({ type: 'TOPIC_AUTHORIZATION_FAILED' });
 
-    const neverThere = withMetadataAnswers(
+    const neverThere = withAnswers(
       admin,
       Array.from({ length: 50 }, () =>
         brokerError(

@@ -66,7 +66,11 @@ export class TestKafkaNamespace {
             ({ partitions }) =>
               partitions.length > 0 && partitions.every(({ leader }) => leader >= 0),
           );
-          if (led && found.length === topics.length) return;
+          if (led && found.length === topics.length) {
+            // A leader the metadata names may not serve its partition yet: its offsets tell.
+            for (const topic of topics) await admin.fetchTopicOffsets(topic);
+            return;
+          }
         } catch (error) {
           if (Date.now() > deadline) throw error;
         }

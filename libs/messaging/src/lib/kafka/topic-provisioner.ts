@@ -63,8 +63,13 @@ export async function provisionTopics(
   return { created: missing.map((spec) => spec.topic), mismatched };
 }
 
-/** Metadata errors a broker answers while a topic it just created is still being set up. */
-const SETTLING_TOPIC_ERRORS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+/** What a broker answers while a topic it just created is still being set up. */
+const SETTLING_TOPIC_ERRORS = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  // Named as leader in the metadata, the broker has not taken the partition on yet.
+  'NOT_LEADER_FOR_PARTITION',
+]);
 
 /**
  * Whether an error says "not there yet": the broker's own answer, or kafkajs
@@ -77,11 +82,12 @@ function settling(error: unknown): boolean {
 }
 
 /**
- * Waits until the broker reports every partition of these (physical) topics
- * with a leader: only then can producers write and consumers subscribe. A
- * metadata error other than "not there yet" fails at once; "not there yet"
- * is asked again until `timeoutMs` has passed (a metadata call in flight at
- * that moment is let finish).
+ * Waits until every partition of these (physical) topics has a leader that
+ * serves it: the metadata names one, and the leaders answer for their
+ * offsets. Only then can producers write and consumers subscribe. An error
+ * other than "not there yet" fails at once; "not there yet" is asked again
+ * until `timeoutMs` has passed (a call in flight at that moment is let
+ * finish).
  */
 export async function waitForTopicLeaders(
   admin: Admin,
@@ -97,7 +103,10 @@ export async function waitForTopicLeaders(
         const partitions = metadata.topics.find((topic) => topic.name === name)?.partitions;
         return !!partitions?.length && partitions.every(({ leader }) => leader >= 0);
       });
-      if (led) return;
+      if (led) {
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
     } catch (error) {
       if (!settling(error)) throw error;
       lastError = error;
