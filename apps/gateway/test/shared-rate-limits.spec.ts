@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadGatewayConfig } from '../src/config/gateway-config';
+import { RateLimits } from '../src/edge/rate-limits';
 import { createGatewayApp } from '../src/gateway-app';
 import { StandInUpstream } from './support/stand-in-upstream';
 import { TcpRelay } from './support/tcp-relay';
@@ -78,12 +79,29 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
     remaining: answer.headers.get('ratelimit-remaining'),
   });
 
+  const sharing = (replica: INestApplication): boolean => replica.get(RateLimits).sharing;
+
   /** The counters a prefix holds in Redis, by key. */
   async function countersOf(prefix: string): Promise<Record<string, string | null>> {
     const keys = (await redis.keys(`${prefix}:*`)).sort();
     return Object.fromEntries(
       await Promise.all(keys.map(async (key) => [key, await redis.get(key)])),
     );
+  }
+
+  /**
+   * Waits until the counters under a prefix add up to `total`: a replica sends what it let
+   * through to Redis in the background (every RATE_LIMIT_SYNC_MS), after its answers.
+   */
+  async function untilCounted(prefix: string, total: number): Promise<number> {
+    let counted = 0;
+    for (let attempt = 0; attempt < 250; attempt += 1) {
+      const counters = Object.values(await countersOf(prefix));
+      counted = counters.reduce((sum, value) => sum + Number(value), 0);
+      if (counted >= total) break;
+      await sleep(20);
+    }
+    return counted;
   }
 
   it('gives two replicas on one Redis one budget per address: the second answers 429 once the first used it', async () => {
@@ -98,6 +116,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
 
     const used = [];
     for (let request = 0; request < 3; request += 1) used.push(await get(first, '/products/p-1'));
+    const countedBeforeSecond = await untilCounted(prefix, 3);
     const refused = await get(second, '/products/p-1');
 
     expect(used.map(limitHeaders)).toEqual([
@@ -105,6 +124,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
       { status: 200, limit: '3', remaining: '1' },
       { status: 200, limit: '3', remaining: '0' },
     ]);
+    expect(countedBeforeSecond).toBe(3);
     expect(limitHeaders(refused)).toEqual({ status: 429, limit: '3', remaining: '0' });
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(await refused.json()).toMatchObject({ status: 429 });
@@ -138,9 +158,10 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
   });
 
   it('shares the per-user budget too, counted apart for each user', async () => {
+    const prefix = uniqueName('user budget');
     const shared = {
       REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: uniqueName('user budget'),
+      RATE_LIMIT_KEY_PREFIX: prefix,
       RATE_LIMIT_PER_USER: '2',
     };
     const first = await startReplica(shared);
@@ -149,6 +170,8 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
     const grace = await tokens.issue({ sub: randomUUID() });
 
     const adaOnFirst = [await get(first, '/orders', ada), await get(first, '/orders', ada)];
+    // Ada's two, and the address's two: each request counts per address and per user.
+    await untilCounted(prefix, 4);
     const adaOnSecond = await get(second, '/orders', ada);
     const graceOnSecond = await get(second, '/orders', grace);
 
@@ -158,6 +181,71 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
     ]);
     expect(limitHeaders(adaOnSecond)).toEqual({ status: 429, limit: '2', remaining: '0' });
     expect(limitHeaders(graceOnSecond)).toEqual({ status: 200, limit: '2', remaining: '1' });
+  });
+
+  it('decides from the count it knows without waiting for Redis, and refuses without asking it once the budget is spent', async () => {
+    const prefix = uniqueName('ahead');
+    const replica = await startReplica({
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: prefix,
+      RATE_LIMIT_PER_ADDRESS: '2',
+    });
+    const first = await get(replica, '/categories');
+    // Redis holds every client's commands from now on: a PING sent now answers only after the pause.
+    const pauser = new Redis(redisUrl());
+    const probe = new Redis(redisUrl());
+    try {
+      await probe.ping();
+      await pauser.client('PAUSE', 3_000, 'ALL');
+      const redisAnswered = probe.ping().then(() => 'redis');
+      const edge = (async () => [await get(replica, '/categories'), await get(replica, '/categories')])();
+
+      const firstToAnswer = await Promise.race([edge.then(() => 'edge'), redisAnswered]);
+      const [second, third] = await edge;
+      await redisAnswered;
+      // The admitted request is counted in Redis once Redis runs again; the refused one is not.
+      let count: string | null = null;
+      for (let attempt = 0; attempt < 50 && count !== '2'; attempt += 1) {
+        count = await redis.get(Object.keys(await countersOf(prefix))[0] ?? 'none');
+        if (count !== '2') await sleep(100);
+      }
+
+      expect(firstToAnswer).toBe('edge');
+      expect([first, second, third].map(limitHeaders)).toEqual([
+        { status: 200, limit: '2', remaining: '1' },
+        { status: 200, limit: '2', remaining: '0' },
+        { status: 429, limit: '2', remaining: '0' },
+      ]);
+      expect(Number(third?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(count).toBe('2');
+    } finally {
+      await pauser.client('UNPAUSE');
+      pauser.disconnect();
+      probe.disconnect();
+    }
+  });
+
+  it('asks Redis again once the window it knew has ended', async () => {
+    const prefix = uniqueName('next window');
+    const replica = await startReplica({
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: prefix,
+      RATE_LIMIT_PER_ADDRESS: '1',
+      RATE_LIMIT_WINDOW_SECONDS: '1',
+    });
+
+    const inWindow = [await get(replica, '/categories'), await get(replica, '/categories')];
+    const retryAfter = Number(inWindow[1]?.headers.get('retry-after'));
+    await sleep(retryAfter * 1_000 + 100);
+    const nextWindow = await get(replica, '/categories');
+
+    expect(inWindow.map(limitHeaders)).toEqual([
+      { status: 200, limit: '1', remaining: '0' },
+      { status: 429, limit: '1', remaining: '0' },
+    ]);
+    expect(retryAfter).toBe(1);
+    expect(limitHeaders(nextWindow)).toEqual({ status: 200, limit: '1', remaining: '0' });
+    expect(Object.values(await countersOf(prefix))).toEqual(['1']);
   });
 
   it('keeps budgets under different key prefixes apart on the same Redis', async () => {
@@ -224,6 +312,9 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
 
     const before = [await get(first, '/categories'), await get(second, '/categories')];
     await relay.cut();
+    // Until a replica has seen its connection close, it still decides from the count it knew.
+    for (let attempt = 0; attempt < 100 && replicas.some(sharing); attempt += 1) await sleep(20);
+    expect(replicas.some(sharing)).toBe(false);
     const during = [
       await get(first, '/categories'),
       await get(second, '/categories'),

@@ -46,6 +46,11 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: positive(60),
   /** Shared limits across replicas; unset: in-memory, per replica. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /**
+   * With Redis: how often a replica sends the counts it decided on to Redis (one command per
+   * key); the first request of a key in a window still waits for Redis's count.
+   */
+  RATE_LIMIT_SYNC_MS: positive(10),
   /** Prefix of the counters' keys in Redis: replicas that share a budget share it. */
   RATE_LIMIT_KEY_PREFIX: z
     .string()
