@@ -17,7 +17,7 @@ const DURATION_SECONDS = Number(process.env['BENCH_DURATION_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 /** Every target is measured this many times, in rounds, in turn; the report gives medians. */
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-const ALONE_SECONDS = 5;
+const ALONE_SECONDS = 6;
 
 interface Target {
   target: string;
@@ -185,8 +185,9 @@ interface LatencyRow {
   /** Milliseconds: the median over the rounds of each round's percentile. */
   p50: number;
   p99: number;
-  /** Each round's p50 (for differences within a round). */
   p50PerRound: number[];
+  /** Each round's p50 less the reference's p50 in the same paired window (0 for the reference). */
+  addedPerRound: number[];
   /** CPU time of the front process per request, one at a time (median over the rounds). */
   cpuMicrosPerRequest: number | undefined;
 }
@@ -194,44 +195,78 @@ interface LatencyRow {
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-/** One keep-alive connection, one request at a time, timed with the monotonic clock. */
-async function timeAlone(target: Target): Promise<number[]> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const once = () =>
-    new Promise<number>((resolve, reject) => {
-      const started = process.hrtime.bigint();
-      get(target.url, { agent }, (response) => {
-        response.on('data', () => undefined);
-        response.on('end', () => {
-          if (response.statusCode !== 200) {
-            reject(new Error(`${target.target}: ${response.statusCode}`));
-          } else resolve(Number(process.hrtime.bigint() - started) / 1e6);
-        });
-      }).on('error', reject);
-    });
+/** One request on a keep-alive connection of `agent`, timed with the monotonic clock (ms). */
+function timeOne(target: Target, agent: Agent): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    get(target.url, { agent }, (response) => {
+      response.on('data', () => undefined);
+      response.on('end', () => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`${target.target}: ${response.statusCode}`));
+        } else resolve(Number(process.hrtime.bigint() - started) / 1e6);
+      });
+    }).on('error', reject);
+  });
+}
+
+interface PairedWindow {
+  /** Sorted request times (ms) of the reference and of the target, from the same window. */
+  reference: number[];
+  target: number[];
+  /** CPU time of the target's front process per request it answered. */
+  cpuMicrosPerRequest: number | undefined;
+}
+
+/**
+ * The reference and a target, one request at a time on one keep-alive
+ * connection each, alternating request by request for ALONE_SECONDS: both are
+ * timed under the same conditions, so what else the machine does in those
+ * seconds weighs on both alike, and their difference is what the target adds.
+ */
+async function timePaired(reference: Target, target: Target): Promise<PairedWindow> {
+  const agents = [reference, target].map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const [referenceAgent, targetAgent] = agents as [Agent, Agent];
   try {
-    for (let warm = 0; warm < 300; warm += 1) await once();
-    const samples: number[] = [];
-    const until = Date.now() + ALONE_SECONDS * 1_000;
-    while (Date.now() < until) samples.push(await once());
-    return samples.sort((a, b) => a - b);
+    for (let warm = 0; warm < 300; warm += 1) {
+      await timeOne(reference, referenceAgent);
+      await timeOne(target, targetAgent);
+    }
+    const timed: PairedWindow = { reference: [], target: [], cpuMicrosPerRequest: undefined };
+    const { cpuMicrosPerRequest } = await withCpuPerRequest(
+      target.pid,
+      async () => {
+        const until = Date.now() + ALONE_SECONDS * 1_000;
+        // Which one goes first alternates too: neither always follows the other.
+        for (let turn = 0; Date.now() < until; turn += 1) {
+          if (turn % 2) timed.target.push(await timeOne(target, targetAgent));
+          timed.reference.push(await timeOne(reference, referenceAgent));
+          if (!(turn % 2)) timed.target.push(await timeOne(target, targetAgent));
+        }
+      },
+      () => timed.target.length,
+    );
+    timed.reference.sort((a, b) => a - b);
+    timed.target.sort((a, b) => a - b);
+    return { ...timed, cpuMicrosPerRequest };
   } finally {
-    agent.destroy();
+    for (const agent of agents) agent.destroy();
   }
 }
 
-/** The added latency without queueing, in rounds like the throughput (the first target is the reference). */
+/**
+ * The added latency without queueing: every target after the first (the
+ * reference, the direct read) paired with it, in rounds like the throughput.
+ * Gives the reference's row first, then each target's.
+ */
 async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
-  const timed = await inRounds(targets, `one connection, ${ALONE_SECONDS} s`, (target) =>
-    withCpuPerRequest(
-      target.pid,
-      () => timeAlone(target),
-      (samples) => samples.length,
-    ),
+  const [reference, ...others] = targets as [Target, ...Target[]];
+  const windows = await inRounds(
+    others,
+    `one connection, alternating with ${reference.target}, ${ALONE_SECONDS} s`,
+    (target) => timePaired(reference, target),
   );
-  return targets.map(({ target }, index) => {
-    const own = timed[index] as { result: number[]; cpuMicrosPerRequest: number | undefined }[];
-    const rounds = own.map((run) => run.result);
+  const row = (target: string, rounds: number[][], cpu: (number | undefined)[], added?: number[]) => {
     const p50PerRound = rounds.map((sorted) => percentile(sorted, 50));
     return {
       target,
@@ -239,30 +274,50 @@ async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
       p50: median(p50PerRound),
       p99: median(rounds.map((sorted) => percentile(sorted, 99))),
       p50PerRound,
-      cpuMicrosPerRequest: medianCpu(own),
+      addedPerRound: added ?? p50PerRound.map(() => 0),
+      cpuMicrosPerRequest: medianCpu(cpu.map((cpuMicrosPerRequest) => ({ cpuMicrosPerRequest }))),
     };
-  });
+  };
+  const all = windows.flat();
+  return [
+    // The reference was timed in every window: its figures over all of them.
+    row(
+      reference.target,
+      all.map((window) => window.reference),
+      [],
+    ),
+    ...others.map(({ target }, index) => {
+      const own = windows[index] as PairedWindow[];
+      return row(
+        target,
+        own.map((window) => window.target),
+        own.map((window) => window.cpuMicrosPerRequest),
+        own.map(
+          (window) => percentile(window.target, 50) - percentile(window.reference, 50),
+        ),
+      );
+    }),
+  ];
 }
 
-/** The median over the rounds of what `row` adds to the reference's p50 in the same round. */
-function addedP50(row: LatencyRow, reference: LatencyRow): number {
-  return median(
-    row.p50PerRound.map((p50, round) => p50 - (reference.p50PerRound[round] as number)),
-  );
+/** The median over the rounds of what `row` adds to the reference's p50 in the same window. */
+function addedP50(row: LatencyRow): number {
+  return median(row.addedPerRound);
 }
 
 function latencyTable(rows: LatencyRow[]): string {
-  const direct = rows[0] as LatencyRow;
-  const line = (row: LatencyRow) =>
-    `| ${row.target} | ${row.requests} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${addedP50(row, direct).toFixed(2)} | ${row.p50PerRound.map((p50, round) => (p50 - (direct.p50PerRound[round] as number)).toFixed(2)).join(' / ')} | ${row.cpuMicrosPerRequest ?? '-'} |`;
+  const line = (row: LatencyRow, index: number) =>
+    index === 0
+      ? `| ${row.target} | ${row.requests} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | – | – | ${row.cpuMicrosPerRequest ?? '-'} |`
+      : `| ${row.target} | ${row.requests} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${addedP50(row).toFixed(2)} | ${row.addedPerRound.map((added) => added.toFixed(2)).join(' / ')} | ${row.cpuMicrosPerRequest ?? '-'} |`;
   return `| target | requests | p50 ms | p99 ms | added p50 ms | each round | CPU µs/request |
 |---|---|---|---|---|---|---|
 ${rows.map(line).join('\n')}`;
 }
 
 function aloneVerdict(name: string, rows: LatencyRow[]): string {
-  const [direct, nginx, gateway, lean] = rows as [LatencyRow, LatencyRow, LatencyRow, LatencyRow];
-  const added = (row: LatencyRow) => addedP50(row, direct);
+  const [, nginx, gateway, lean] = rows as [LatencyRow, LatencyRow, LatencyRow, LatencyRow];
+  const added = (row: LatencyRow) => addedP50(row);
   const met = (row: LatencyRow) => (added(row) <= 1 ? 'met' : 'not met');
   return `- ${name}, one connection: the gateway adds **${added(gateway).toFixed(2)} ms** to the p50 (target ≤ 1 ms: ${met(gateway)}; request log off: ${added(lean).toFixed(2)} ms, ${met(lean)}), nginx ${added(nginx).toFixed(2)} ms`;
 }
@@ -308,9 +363,12 @@ ${onCatalog.text}
 At ${CONNECTIONS} connections in a closed loop the p50 is mostly waiting for a core
 (it follows the throughput); the added latency is measured without
 queueing, one request at a time on one keep-alive connection (timed to the
-microsecond, ${ALONE_SECONDS} s per target and round, in rounds like the
-throughput; *added p50* is the median over the rounds of the difference
-with the direct read in the same round):
+microsecond). Each proxy is paired with the direct read: the two alternate
+request by request for ${ALONE_SECONDS} s, so that both meet the same machine (a
+burst of other work, the database's state) and their difference is what the
+proxy adds; *added p50* is the median over the ${ROUNDS} rounds of the
+difference between the two p50s of one window (each round's in *each
+round*):
 
 ${latencyTable(realAlone)}
 
