@@ -171,7 +171,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
 
     const adaOnFirst = [await get(first, '/orders', ada), await get(first, '/orders', ada)];
     // Ada's two, and the address's two: each request counts per address and per user.
-    await untilCounted(prefix, 4);
+    const counted = await untilCounted(prefix, 4);
     const adaOnSecond = await get(second, '/orders', ada);
     const graceOnSecond = await get(second, '/orders', grace);
 
@@ -179,6 +179,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
       { status: 200, limit: '2', remaining: '1' },
       { status: 200, limit: '2', remaining: '0' },
     ]);
+    expect(counted).toBe(4);
     expect(limitHeaders(adaOnSecond)).toEqual({ status: 429, limit: '2', remaining: '0' });
     expect(limitHeaders(graceOnSecond)).toEqual({ status: 200, limit: '2', remaining: '1' });
   });
@@ -223,6 +224,53 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
       pauser.disconnect();
       probe.disconnect();
     }
+  });
+
+  it("learns the other replicas' use from Redis's answer to its own counts, one answer late", async () => {
+    const prefix = uniqueName('one answer late');
+    const shared = {
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: prefix,
+      RATE_LIMIT_PER_ADDRESS: '10',
+    };
+    const first = await startReplica(shared);
+    const second = await startReplica(shared);
+
+    const before = await get(first, '/categories');
+    for (let request = 0; request < 5; request += 1) await get(second, '/categories');
+    const countedAfterSecond = await untilCounted(prefix, 6);
+    // Decided from what the first replica knew: the second's five are not in it yet.
+    const unaware = await get(first, '/categories');
+    const countedAfterFirst = await untilCounted(prefix, 7);
+    // Redis's answer to that count (its reply, on the replica's connection) has arrived too.
+    await sleep(100);
+    const corrected = await get(first, '/categories');
+
+    expect(countedAfterSecond).toBe(6);
+    expect(countedAfterFirst).toBe(7);
+    expect([before, unaware, corrected].map(limitHeaders)).toEqual([
+      { status: 200, limit: '10', remaining: '9' },
+      { status: 200, limit: '10', remaining: '8' },
+      { status: 200, limit: '10', remaining: '2' },
+    ]);
+  });
+
+  it('sends what it let through to Redis when it shuts down', async () => {
+    const prefix = uniqueName('shutdown');
+    const replica = await startReplica({
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_KEY_PREFIX: prefix,
+      RATE_LIMIT_PER_ADDRESS: '100',
+      // Longer than the test: only the shutdown sends the counts.
+      RATE_LIMIT_SYNC_MS: '600000',
+    });
+
+    for (let request = 0; request < 3; request += 1) await get(replica, '/categories');
+    const beforeShutdown = Object.values(await countersOf(prefix));
+    await (replicas.pop() as INestApplication).close();
+
+    expect(beforeShutdown).toEqual(['1']);
+    expect(Object.values(await countersOf(prefix))).toEqual(['3']);
   });
 
   it('asks Redis again once the window it knew has ended', async () => {

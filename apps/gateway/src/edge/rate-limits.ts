@@ -75,13 +75,10 @@ export class RateLimits {
       };
       if (!redis) return new RateLimiterMemory(options);
       const shared = new SharedLimiter(
-        new RateLimiterRedis({
-          ...options,
-          storeClient: redis,
-          // While the connection is down, count in memory at once instead of waiting for Redis.
-          rejectIfRedisNotReady: true,
-          insuranceLimiter: new RateLimiterMemory(options),
-        }),
+        // Without the library's insurance limiter: SharedLimiter falls back to memory itself, so
+        // that an answer of the stand-in is never taken for Redis's count.
+        new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true }),
+        new RateLimiterMemory(options),
         () => redis.status === 'ready',
         config.RATE_LIMIT_WINDOW_SECONDS * 1_000,
         config.RATE_LIMIT_SYNC_MS,
@@ -134,7 +131,7 @@ export function tighter(a: RateLimitState, b: RateLimitState): RateLimitState {
 
 /**
  * A limit counted in Redis whose decisions do not wait for Redis once it knows
- * the key. The first request of a key in a window asks Redis and waits for the
+ * the key. A key's first request in a window asks Redis and waits for the
  * count; the next ones are decided from the count Redis gave last, less what
  * this replica let through since. What it lets through goes to Redis in the
  * background, one command per key every `syncMs` (rate-limiter-flexible's
@@ -142,41 +139,44 @@ export function tighter(a: RateLimitState, b: RateLimitState): RateLimitState {
  * request pays no Redis round trip on its way (otherwise one more network hop
  * on every request), Redis gets one command per busy key and interval instead
  * of one per request, and every admitted request is still counted there for
- * the other replicas. What the others let through is seen one answer late:
- * across replicas a burst can pass the limit by what they admit in one
- * interval and round trip. A refusal is decided here alone (a fixed window's
- * count only grows until it ends) and costs Redis nothing, as
- * rate-limiter-flexible's in-memory block does. While Redis is not ready,
- * every request goes to the library, whose in-memory limiter stands in.
+ * the other replicas, which see it one answer late. A refusal is decided here
+ * alone (a fixed window's count only grows until it ends) and costs Redis
+ * nothing, as rate-limiter-flexible's in-memory block does. While Redis is not
+ * ready, or fails a command, an in-memory limiter stands in (limits loosen,
+ * the API stays up). Trade-offs: ADR 0008.
  */
 export class SharedLimiter implements Limiter {
   private readonly known = new Map<string, KnownCount>();
+  /** Keys with points let through and not yet sent. */
+  private readonly unsent = new Set<string>();
   private readonly sweeper: NodeJS.Timeout;
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly limiter: RateLimiterAbstract,
+    private readonly redis: RateLimiterAbstract,
+    private readonly memory: RateLimiterAbstract,
     private readonly redisReady: () => boolean,
-    windowMs: number,
+    private readonly windowMs: number,
     private readonly syncMs: number,
     private readonly report: (message: string) => void,
   ) {
-    // Counts of ended windows are forgotten: the map holds the keys seen in one window.
-    this.sweeper = setInterval(() => this.forgetEnded(Date.now()), windowMs);
+    // Counts of ended windows are forgotten: the map holds the keys of about one window.
+    this.sweeper = setInterval(() => this.forgetEnded(performance.now()), this.windowMs);
     this.sweeper.unref();
   }
 
   get points(): number {
-    return this.limiter.points;
+    return this.redis.points;
   }
 
   async consume(key: string): Promise<RateLimiterRes> {
     if (!this.redisReady()) {
-      // Counted in memory by the library's stand-in; what was known may be stale once Redis is back.
+      // What was known may be stale once Redis is back: each key asks it again then.
       this.known.clear();
-      return this.limiter.consume(key);
+      this.unsent.clear();
+      return this.memory.consume(key);
     }
-    const now = Date.now();
+    const now = performance.now();
     let count = this.known.get(key);
     if (!count) {
       count = { remaining: 0, resetAt: 0, pending: 0, sent: 0, applied: 0 };
@@ -187,72 +187,96 @@ export class SharedLimiter implements Limiter {
     if (count.remaining <= 0) throw new RateLimiterRes(0, msBeforeNext);
     count.remaining -= 1;
     count.pending += 1;
+    this.unsent.add(key);
     this.flushTimer ??= setTimeout(() => this.flush(), this.syncMs);
     return new RateLimiterRes(count.remaining, msBeforeNext);
   }
 
-  /** Sends what is still counted here only; Redis's answers arrive later. */
+  /** Sends what is still counted here only (at shutdown, before the connection closes). */
   close(): void {
     clearInterval(this.sweeper);
     this.flush();
   }
 
-  /** A key not seen in this window: count it in Redis and wait for the answer. */
+  /** A key not known in this window: count it in Redis and wait for the answer. */
   private async ask(key: string, count: KnownCount): Promise<RateLimiterRes> {
     // Points let through in a window that has ended since belong to no window of Redis's.
     count.pending = 0;
+    this.unsent.delete(key);
     const sent = (count.sent += 1);
+    let result: RateLimiterRes;
     try {
-      const result = await this.limiter.consume(key);
-      this.learn(key, sent, result);
-      return result;
+      result = await this.redis.consume(key);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) this.learn(key, sent, rejection);
+      if (!(rejection instanceof RateLimiterRes)) return this.standIn(key, rejection);
+      this.learn(key, count, sent, rejection);
       throw rejection;
     }
+    this.learn(key, count, sent, result);
+    return result;
   }
 
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    for (const [key, count] of this.known) {
-      if (count.pending === 0) continue;
+    const now = performance.now();
+    for (const key of this.unsent) {
+      const count = this.known.get(key);
+      if (!count || count.pending === 0) continue;
       const points = count.pending;
       count.pending = 0;
+      // Let through in a window that has ended: sent now, they would open the next one.
+      if (now >= count.resetAt) continue;
       const sent = (count.sent += points);
-      this.limiter.consume(key, points).then(
-        (result) => this.learn(key, sent, result),
-        (rejection: unknown) => {
-          if (rejection instanceof RateLimiterRes) this.learn(key, sent, rejection);
-          else this.report(`rate limit counts not stored: ${(rejection as Error).message}`);
-        },
-      );
+      this.redis
+        .consume(key, points)
+        .then(
+          (result) => this.learn(key, count, sent, result),
+          (rejection: unknown) => {
+            if (rejection instanceof RateLimiterRes) this.learn(key, count, sent, rejection);
+            else this.report(`rate limit counts not stored in Redis: ${describe(rejection)}`);
+          },
+        )
+        .catch((error: unknown) => this.report(`rate limit answer not applied: ${describe(error)}`));
     }
+    this.unsent.clear();
+  }
+
+  /** Redis failed the command while connected: the in-memory limiter answers this request. */
+  private standIn(key: string, error: unknown): Promise<RateLimiterRes> {
+    this.report(`rate limit counted in memory, Redis failed: ${describe(error)}`);
+    return this.memory.consume(key);
   }
 
   /** Redis's count once it had the first `sent` points: the estimate, less what came after. */
-  private learn(key: string, sent: number, result: RateLimiterRes): void {
-    const count = this.known.get(key);
-    // An answer older than one applied already, or one the library's stand-in gave: not Redis's count.
-    if (!count || sent <= count.applied || !this.redisReady()) return;
+  private learn(key: string, count: KnownCount, sent: number, result: RateLimiterRes): void {
+    // Only for the entry that sent it (not one made since for the same key), not older than
+    // an answer applied already, and from Redis while it is connected.
+    if (this.known.get(key) !== count || sent <= count.applied || !this.redisReady()) return;
     count.applied = sent;
     count.remaining = result.remainingPoints - (count.sent - sent) - count.pending;
-    count.resetAt = Date.now() + result.msBeforeNext;
+    count.resetAt = performance.now() + result.msBeforeNext;
   }
 
   private forgetEnded(now: number): void {
     for (const [key, count] of this.known) {
-      // An answer still on its way for a forgotten key is dropped; the key starts over from Redis.
-      if (now >= count.resetAt && count.pending === 0) this.known.delete(key);
+      const settled = count.sent === count.applied && count.pending === 0;
+      // One whose answer is on its way is kept a window longer (an answer that never comes, a
+      // failed command, does not keep it for good); a late answer for a forgotten one is dropped.
+      if (now >= count.resetAt + (settled ? 0 : this.windowMs)) this.known.delete(key);
     }
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** What a replica knows of a key's count in Redis. */
 interface KnownCount {
   /** Points left in the window: Redis's last answer, less what was let through since. */
   remaining: number;
-  /** When Redis's window for the key ends (epoch ms); 0 until Redis answered. */
+  /** When Redis's window for the key ends (`performance.now()` ms); 0 until Redis answered. */
   resetAt: number;
   /** Points let through and not yet sent to Redis. */
   pending: number;

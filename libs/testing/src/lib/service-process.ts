@@ -48,7 +48,7 @@ export class ServiceProcess {
     mkdirSync(logDirectory, { recursive: true });
     const logPath = join(logDirectory, `${app}-${script}.log`);
     const child = spawnApp(app, script, env, logPath);
-    await new Promise((exited) => child.once('exit', exited));
+    await exitOf(child);
     if (child.exitCode !== 0) {
       throw new Error(`${app} ${script} exited with ${child.exitCode}${tailOf(logPath)}`);
     }
@@ -59,12 +59,15 @@ export class ServiceProcess {
     this.logPath = join(this.options.logDirectory, `${this.options.app}-${this.starts}.log`);
     const child = spawnApp(this.options.app, 'main', this.options.env, this.logPath);
     this.child = child;
+    let spawnError: Error | undefined;
+    child.once('error', (error) => (spawnError = error));
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 90_000);
     const readyUrl = `${this.baseUrl}${this.options.readyPath ?? '/health/ready'}`;
     for (;;) {
-      if (child.exitCode !== null) {
+      if (spawnError) throw new Error(`${this.options.app} could not start: ${spawnError.message}`);
+      if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(
-          `${this.options.app} exited with ${child.exitCode} at start${tailOf(this.logPath)}`,
+          `${this.options.app} exited with ${child.exitCode ?? child.signalCode} at start${tailOf(this.logPath)}`,
         );
       }
       try {
@@ -98,6 +101,14 @@ export class ServiceProcess {
   }
 }
 
+/** Settles when the child has exited; rejects if it could not be started at all. */
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise((exited, failed) => {
+    child.once('exit', () => exited());
+    child.once('error', failed);
+  });
+}
+
 /** The end of a log, for an error message: CI shows the cause, not only a path. */
 function tailOf(logPath: string, lines = 20): string {
   let tail = '';
@@ -120,7 +131,8 @@ function spawnApp(
   env: Record<string, string>,
   logPath: string,
 ): ChildProcess {
-  const log = openSync(logPath, 'a');
+  // One file for both streams, opened once: neither overwrites the other's lines.
+  const log = openSync(logPath, 'w');
   try {
     return spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/${script}.ts`], {
       cwd: workspaceRoot,
