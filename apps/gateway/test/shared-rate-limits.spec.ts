@@ -79,6 +79,15 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
     remaining: answer.headers.get('ratelimit-remaining'),
   });
 
+  /** Two replicas on the same Redis under one key prefix: one budget. */
+  async function twoReplicasSharing(
+    prefix: string,
+    limits: Record<string, string>,
+  ): Promise<[string, string]> {
+    const shared = { REDIS_URL: redisUrl(), RATE_LIMIT_KEY_PREFIX: prefix, ...limits };
+    return [await startReplica(shared), await startReplica(shared)];
+  }
+
   const sharing = (replica: INestApplication): boolean => replica.get(RateLimits).sharing;
 
   /** The counters a prefix holds in Redis, by key. */
@@ -106,13 +115,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
 
   it('gives two replicas on one Redis one budget per address: the second answers 429 once the first used it', async () => {
     const prefix = uniqueName('address budget');
-    const shared = {
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: prefix,
-      RATE_LIMIT_PER_ADDRESS: '3',
-    };
-    const first = await startReplica(shared);
-    const second = await startReplica(shared);
+    const [first, second] = await twoReplicasSharing(prefix, { RATE_LIMIT_PER_ADDRESS: '3' });
 
     const used = [];
     for (let request = 0; request < 3; request += 1) used.push(await get(first, '/products/p-1'));
@@ -136,13 +139,9 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
   });
 
   it('says when to come back: Retry-After on the 429 equals RateLimit-Reset, within the window', async () => {
-    const shared = {
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: uniqueName('reset'),
+    const [first, second] = await twoReplicasSharing(uniqueName('reset'), {
       RATE_LIMIT_PER_ADDRESS: '1',
-    };
-    const first = await startReplica(shared);
-    const second = await startReplica(shared);
+    });
 
     const allowed = await get(first, '/categories');
     const refused = await get(second, '/categories');
@@ -159,13 +158,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
 
   it('shares the per-user budget too, counted apart for each user', async () => {
     const prefix = uniqueName('user budget');
-    const shared = {
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: prefix,
-      RATE_LIMIT_PER_USER: '2',
-    };
-    const first = await startReplica(shared);
-    const second = await startReplica(shared);
+    const [first, second] = await twoReplicasSharing(prefix, { RATE_LIMIT_PER_USER: '2' });
     const ada = await tokens.issue({ sub: randomUUID() });
     const grace = await tokens.issue({ sub: randomUUID() });
 
@@ -199,7 +192,10 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
       await probe.ping();
       await pauser.client('PAUSE', 3_000, 'ALL');
       const redisAnswered = probe.ping().then(() => 'redis');
-      const edge = (async () => [await get(replica, '/categories'), await get(replica, '/categories')])();
+      const edge = (async () => [
+        await get(replica, '/categories'),
+        await get(replica, '/categories'),
+      ])();
 
       const firstToAnswer = await Promise.race([edge.then(() => 'edge'), redisAnswered]);
       const [second, third] = await edge;
@@ -228,13 +224,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
 
   it("learns the other replicas' use from Redis's answer to its own counts, one answer late", async () => {
     const prefix = uniqueName('one answer late');
-    const shared = {
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: prefix,
-      RATE_LIMIT_PER_ADDRESS: '10',
-    };
-    const first = await startReplica(shared);
-    const second = await startReplica(shared);
+    const [first, second] = await twoReplicasSharing(prefix, { RATE_LIMIT_PER_ADDRESS: '10' });
 
     const before = await get(first, '/categories');
     for (let request = 0; request < 5; request += 1) await get(second, '/categories');

@@ -266,7 +266,12 @@ async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
     `one connection, alternating with ${reference.target}, ${ALONE_SECONDS} s`,
     (target) => timePaired(reference, target),
   );
-  const row = (target: string, rounds: number[][], cpu: (number | undefined)[], added?: number[]) => {
+  const row = (
+    target: string,
+    rounds: number[][],
+    cpu: (number | undefined)[],
+    added?: number[],
+  ) => {
     const p50PerRound = rounds.map((sorted) => percentile(sorted, 50));
     return {
       target,
@@ -292,9 +297,7 @@ async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
         target,
         own.map((window) => window.target),
         own.map((window) => window.cpuMicrosPerRequest),
-        own.map(
-          (window) => percentile(window.target, 50) - percentile(window.reference, 50),
-        ),
+        own.map((window) => percentile(window.target, 50) - percentile(window.reference, 50)),
       );
     }),
   ];

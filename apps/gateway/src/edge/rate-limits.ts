@@ -151,6 +151,8 @@ export class SharedLimiter implements Limiter {
   private readonly unsent = new Set<string>();
   private readonly sweeper: NodeJS.Timeout;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Redis failed a command and has not answered since: said once, not on every request. */
+  private failing = false;
 
   constructor(
     private readonly redis: RateLimiterAbstract,
@@ -234,18 +236,26 @@ export class SharedLimiter implements Limiter {
           (result) => this.learn(key, count, sent, result),
           (rejection: unknown) => {
             if (rejection instanceof RateLimiterRes) this.learn(key, count, sent, rejection);
-            else this.report(`rate limit counts not stored in Redis: ${describe(rejection)}`);
+            else this.failed(`rate limit counts not stored in Redis: ${describe(rejection)}`);
           },
         )
-        .catch((error: unknown) => this.report(`rate limit answer not applied: ${describe(error)}`));
+        .catch((error: unknown) =>
+          this.report(`rate limit answer not applied: ${describe(error)}`),
+        );
     }
     this.unsent.clear();
   }
 
   /** Redis failed the command while connected: the in-memory limiter answers this request. */
   private standIn(key: string, error: unknown): Promise<RateLimiterRes> {
-    this.report(`rate limit counted in memory, Redis failed: ${describe(error)}`);
+    this.failed(`rate limits counted in memory while Redis fails: ${describe(error)}`);
     return this.memory.consume(key);
+  }
+
+  private failed(message: string): void {
+    if (this.failing) return;
+    this.failing = true;
+    this.report(message);
   }
 
   /** Redis's count once it had the first `sent` points: the estimate, less what came after. */
@@ -253,6 +263,7 @@ export class SharedLimiter implements Limiter {
     // Only for the entry that sent it (not one made since for the same key), not older than
     // an answer applied already, and from Redis while it is connected.
     if (this.known.get(key) !== count || sent <= count.applied || !this.redisReady()) return;
+    this.failing = false;
     count.applied = sent;
     count.remaining = result.remainingPoints - (count.sent - sent) - count.pending;
     count.resetAt = performance.now() + result.msBeforeNext;
