@@ -286,12 +286,13 @@ describe('order service and the CreateOrder saga (real PostgreSQL and Kafka; par
   });
 
   it('cancel while PENDING: the saga compensates and the order ends CANCELLED; a second cancel is refused', async () => {
+    // Held before it is placed: its reservation could be answered before the test knows its id.
+    participants.holdNextOrder();
     const orderId = await (async () => {
       const key = uuidv7();
       const placed = await place(orderBody('tok_visa'), key);
       return placed.body.orderId as string;
     })();
-    participants.hold(orderId);
     await waitFor('the reservation to be asked for', async () =>
       participants.commandsFor(orderId).length > 0 ? true : undefined,
     );

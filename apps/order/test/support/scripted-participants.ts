@@ -35,7 +35,7 @@ export interface ReceivedCommand {
  * (a re-sent command is answered again but changes nothing).
  *
  * Script: a line with OUT_OF_STOCK_PRODUCT fails the reservation; payment
- * tokens `tok_decline` decline, `tok_timeout` never answer; `hold(orderId)`
+ * tokens `tok_decline` decline, `tok_timeout` never answer; `holdNextOrder()`
  * (or `holdAll(true)`) keeps commands unanswered until `release(orderId)`.
  */
 export class ScriptedParticipants {
@@ -44,6 +44,7 @@ export class ScriptedParticipants {
   private readonly held = new Map<string, (() => Promise<void>)[]>();
   private readonly holding = new Set<string>();
   private holdingAll = false;
+  private holdingNext = false;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
 
@@ -69,6 +70,10 @@ export class ScriptedParticipants {
       eachMessage: async ({ message }) => {
         const { envelope } = parseMessage(message.value);
         const orderId = (envelope.data as { orderId: string }).orderId;
+        if (this.holdingNext && !this.received.some((command) => command.orderId === orderId)) {
+          this.holdingNext = false;
+          this.holding.add(orderId);
+        }
         this.received.push({ type: envelope.type, orderId });
         if (this.holdingAll || this.holding.has(orderId)) {
           const queue = this.held.get(orderId) ?? [];
@@ -87,9 +92,13 @@ export class ScriptedParticipants {
     await this.producer?.disconnect();
   }
 
-  /** Commands for this order wait (unanswered) until `release`. */
-  hold(orderId: string): void {
-    this.holding.add(orderId);
+  /**
+   * The next order not seen yet is held from its first command on: for an
+   * order whose id is known only once placed, by when its first command may
+   * have been answered already.
+   */
+  holdNextOrder(): void {
+    this.holdingNext = true;
   }
 
   /** Every command, of any order, waits until `release` of its order. */
