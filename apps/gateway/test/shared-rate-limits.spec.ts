@@ -79,13 +79,16 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
     remaining: answer.headers.get('ratelimit-remaining'),
   });
 
+  /** A replica counting on the Redis of REDIS_URL, under `prefix`. */
+  const replicaOnRedis = (prefix: string, settings: Record<string, string>): Promise<string> =>
+    startReplica({ REDIS_URL: redisUrl(), RATE_LIMIT_KEY_PREFIX: prefix, ...settings });
+
   /** Two replicas on the same Redis under one key prefix: one budget. */
   async function twoReplicasSharing(
     prefix: string,
     limits: Record<string, string>,
   ): Promise<[string, string]> {
-    const shared = { REDIS_URL: redisUrl(), RATE_LIMIT_KEY_PREFIX: prefix, ...limits };
-    return [await startReplica(shared), await startReplica(shared)];
+    return [await replicaOnRedis(prefix, limits), await replicaOnRedis(prefix, limits)];
   }
 
   const sharing = (replica: INestApplication): boolean => replica.get(RateLimits).sharing;
@@ -179,9 +182,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
 
   it('decides from the count it knows without waiting for Redis, and refuses without asking it once the budget is spent', async () => {
     const prefix = uniqueName('ahead');
-    const replica = await startReplica({
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: prefix,
+    const replica = await replicaOnRedis(prefix, {
       RATE_LIMIT_PER_ADDRESS: '2',
     });
     const first = await get(replica, '/categories');
@@ -247,9 +248,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
 
   it('sends what it let through to Redis when it shuts down', async () => {
     const prefix = uniqueName('shutdown');
-    const replica = await startReplica({
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: prefix,
+    const replica = await replicaOnRedis(prefix, {
       RATE_LIMIT_PER_ADDRESS: '100',
       // Longer than the test: only the shutdown sends the counts.
       RATE_LIMIT_SYNC_MS: '600000',
@@ -265,9 +264,7 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
 
   it('asks Redis again once the window it knew has ended', async () => {
     const prefix = uniqueName('next window');
-    const replica = await startReplica({
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: prefix,
+    const replica = await replicaOnRedis(prefix, {
       RATE_LIMIT_PER_ADDRESS: '1',
       RATE_LIMIT_WINDOW_SECONDS: '1',
     });
@@ -289,19 +286,13 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
   it('keeps budgets under different key prefixes apart on the same Redis', async () => {
     const spent = uniqueName('spent');
     const fresh = uniqueName('fresh');
-    const onSpent = await startReplica({
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: spent,
+    const onSpent = await replicaOnRedis(spent, {
       RATE_LIMIT_PER_ADDRESS: '1',
     });
-    const alsoOnSpent = await startReplica({
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: spent,
+    const alsoOnSpent = await replicaOnRedis(spent, {
       RATE_LIMIT_PER_ADDRESS: '1',
     });
-    const onFresh = await startReplica({
-      REDIS_URL: redisUrl(),
-      RATE_LIMIT_KEY_PREFIX: fresh,
+    const onFresh = await replicaOnRedis(fresh, {
       RATE_LIMIT_PER_ADDRESS: '1',
     });
 
