@@ -269,7 +269,7 @@ async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
   const row = (
     target: string,
     rounds: number[][],
-    cpu: (number | undefined)[],
+    cpu: { cpuMicrosPerRequest: number | undefined }[],
     added?: number[],
   ) => {
     const p50PerRound = rounds.map((sorted) => percentile(sorted, 50));
@@ -280,7 +280,7 @@ async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
       p99: median(rounds.map((sorted) => percentile(sorted, 99))),
       p50PerRound,
       addedPerRound: added ?? p50PerRound.map(() => 0),
-      cpuMicrosPerRequest: medianCpu(cpu.map((cpuMicrosPerRequest) => ({ cpuMicrosPerRequest }))),
+      cpuMicrosPerRequest: medianCpu(cpu),
     };
   };
   const all = windows.flat();
@@ -296,7 +296,7 @@ async function measureAloneInRounds(targets: Target[]): Promise<LatencyRow[]> {
       return row(
         target,
         own.map((window) => window.target),
-        own.map((window) => window.cpuMicrosPerRequest),
+        own,
         own.map((window) => percentile(window.target, 50) - percentile(window.reference, 50)),
       );
     }),

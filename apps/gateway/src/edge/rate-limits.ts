@@ -79,7 +79,7 @@ export class RateLimits {
         // that an answer of the stand-in is never taken for Redis's count.
         new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true }),
         new RateLimiterMemory(options),
-        () => redis.status === 'ready',
+        () => this.sharing,
         config.RATE_LIMIT_WINDOW_SECONDS * 1_000,
         config.RATE_LIMIT_SYNC_MS,
         report,
