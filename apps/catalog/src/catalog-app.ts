@@ -4,11 +4,15 @@ import { Logger } from 'nestjs-pino';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
+import { connectMessaging } from '@shop/messaging';
 import { CatalogModule } from './catalog.module';
 import { type CatalogConfig } from './config/catalog-config';
 import { catalogProblemMapper } from './interface/http/catalog-problem.mapper';
 
-/** Builds the catalog service's HTTP application (main.ts listens; tests do too). */
+/**
+ * Builds the catalog service as a hybrid app: HTTP and the messaging transport
+ * (bootstrapService starts both; tests call `startAllMicroservices()` too).
+ */
 export async function createCatalogApp(config: CatalogConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(CatalogModule.forConfig(config), {
     abortOnError: false,
@@ -19,6 +23,7 @@ export async function createCatalogApp(config: CatalogConfig): Promise<INestAppl
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter(), catalogProblemMapper));
   app.enableShutdownHooks();
+  connectMessaging(app);
   const document = SwaggerModule.createDocument(app, catalogOpenApiInfo());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;

@@ -44,6 +44,7 @@ export class CatalogModule {
               await connection.db.admin().ping();
             },
             kafka: () => messaging.check(),
+            consumer: async () => messaging.consumer(),
           }),
         }),
         MessagingModule.forRootAsync({
@@ -74,7 +75,8 @@ export class CatalogModule {
           }),
         }),
       ],
-      controllers: [ProductsController, CategoriesController],
+      // HTTP, and the message handlers of the messaging transport
+      controllers: [ProductsController, CategoriesController, StockCommandsListener],
       providers: [
         // configuration and infrastructure
         { provide: CATALOG_CONFIG, useValue: config },
@@ -95,7 +97,6 @@ export class CatalogModule {
         ReserveStockHandler,
         ReleaseStockHandler,
         CommitStockHandler,
-        StockCommandsListener,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { ProductCreatedV1, ProductPriceChangedV1, StockLowV1, Topics } from '@shop/contracts';
-import { InvalidConfigurationError } from '@shop/service-kit';
+import { InvalidConfigurationError, startService } from '@shop/service-kit';
 import { TestKafkaNamespace, TestMongoDatabase, TestTokenIssuer } from '@shop/testing';
 import mongoose, { type Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -67,7 +67,7 @@ describe(`catalog service over HTTP (real ${process.env['MONGODB_SERVER']} and K
         CATALOG_EVENT_SWEEP_INTERVAL_MS: '500',
       }),
     );
-    await app.listen(port, '127.0.0.1');
+    await startService(app, { port, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${port}`;
     events = new TopicRecorder(
       kafka.client,
@@ -397,7 +397,7 @@ describe(`catalog service over HTTP (real ${process.env['MONGODB_SERVER']} and K
     expect((await call('GET', '/health/live')).body).toEqual({ status: 'ok' });
     expect((await call('GET', '/health/ready')).body).toEqual({
       status: 'ok',
-      checks: { database: 'up', kafka: 'up' },
+      checks: { database: 'up', kafka: 'up', consumer: expect.stringMatching(/^join(ing|ed)$/) },
     });
     const metrics = await fetch(`${baseUrl}/metrics`);
     expect(metrics.status).toBe(200);

@@ -12,6 +12,7 @@ import {
   Topics,
 } from '@shop/contracts';
 import { provisionTopics, TopicNames } from '@shop/messaging';
+import { startService } from '@shop/service-kit';
 import { itWhen, TestKafkaNamespace, TestMongoDatabase, TestTokenIssuer } from '@shop/testing';
 import { Partitioners, type Producer } from 'kafkajs';
 import { type Model } from 'mongoose';
@@ -63,7 +64,7 @@ describe(`catalog stock participant over Kafka (real ${server} and Kafka)`, () =
         CATALOG_EVENT_SWEEP_INTERVAL_MS: '500',
       }),
     );
-    await app.init();
+    await startService(app);
     products = app.get<Model<ProductDocument>>(getModelToken(ProductDocument.name));
     reservations = app.get<Model<StockReservationDocument>>(
       getModelToken(StockReservationDocument.name),

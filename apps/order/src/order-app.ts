@@ -3,11 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
+import { connectMessaging } from '@shop/messaging';
 import { type OrderConfig } from './config/order-config';
 import { orderProblemMapper } from './interface/http/order-problem.mapper';
 import { OrderModule } from './order.module';
 
-/** Builds the order service's HTTP application (main.ts listens; tests do too). */
+/**
+ * Builds the order service as a hybrid app: HTTP and the messaging transport
+ * (bootstrapService starts both; tests call `startAllMicroservices()` too).
+ */
 export async function createOrderApp(config: OrderConfig): Promise<INestApplication> {
   const app = await NestFactory.create(OrderModule.forConfig(config), {
     abortOnError: false,
@@ -18,6 +22,7 @@ export async function createOrderApp(config: OrderConfig): Promise<INestApplicat
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter(), orderProblemMapper));
   app.enableShutdownHooks();
+  connectMessaging(app);
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, orderOpenApiInfo()), {
     jsonDocumentUrl: 'docs-json',
   });

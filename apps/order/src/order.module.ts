@@ -66,7 +66,8 @@ export class OrderModule {
           }),
         }),
       ],
-      controllers: [OrdersController],
+      // HTTP, and the message handlers of the messaging transport
+      controllers: [OrdersController, SagaRepliesConsumer],
       providers: [
         // configuration
         { provide: ORDER_CONFIG, useValue: config },
@@ -108,8 +109,6 @@ export class OrderModule {
         PlaceOrderHandler,
         CancelOrderHandler,
         ReadOrdersHandler,
-        // messaging
-        SagaRepliesConsumer,
       ],
     };
   }

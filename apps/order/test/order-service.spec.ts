@@ -6,7 +6,7 @@ import {
   parseMessage,
   Topics,
 } from '@shop/contracts';
-import { InvalidConfigurationError } from '@shop/service-kit';
+import { InvalidConfigurationError, startService } from '@shop/service-kit';
 import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,7 +99,7 @@ describe('order service and the CreateOrder saga (real PostgreSQL and Kafka; par
         SAGA_DEADLINE_POLL_MS: '200',
       }),
     );
-    await app.listen(0, '127.0.0.1');
+    await startService(app, { port: 0, host: '127.0.0.1' });
     baseUrl = await app.getUrl();
     await participants.start();
     token['customer'] = await tokens.issue({ sub: customer, roles: ['customer'] });

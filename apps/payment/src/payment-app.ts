@@ -4,11 +4,15 @@ import { Logger } from 'nestjs-pino';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@shop/http';
+import { connectMessaging } from '@shop/messaging';
 import { type PaymentConfig } from './config/payment-config';
 import { paymentProblemMapper } from './interface/http/payment-problem.mapper';
 import { PaymentModule } from './payment.module';
 
-/** Builds the payment service's HTTP application (main.ts listens; tests do too). */
+/**
+ * Builds the payment service as a hybrid app: HTTP and the messaging transport
+ * (bootstrapService starts both; tests call `startAllMicroservices()` too).
+ */
 export async function createPaymentApp(config: PaymentConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(PaymentModule.forConfig(config), {
     abortOnError: false,
@@ -19,6 +23,7 @@ export async function createPaymentApp(config: PaymentConfig): Promise<INestAppl
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter(), paymentProblemMapper));
   app.enableShutdownHooks();
+  connectMessaging(app);
   const document = SwaggerModule.createDocument(app, paymentOpenApiInfo());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;

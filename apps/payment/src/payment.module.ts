@@ -65,7 +65,8 @@ export class PaymentModule {
           }),
         }),
       ],
-      controllers: [PaymentsController],
+      // HTTP, and the message handlers of the messaging transport
+      controllers: [PaymentsController, PaymentCommandsConsumer],
       providers: [
         // the payment provider, and how it is called
         { provide: PAYMENT_PROVIDER, useFactory: () => paymentProvider(config) },
@@ -88,8 +89,6 @@ export class PaymentModule {
         VoidPaymentHandler,
         RefundPaymentHandler,
         FindPaymentsHandler,
-        // saga participant
-        PaymentCommandsConsumer,
       ],
     };
   }

@@ -8,13 +8,12 @@ import {
   type MessageDefinition,
   type MessageEnvelope,
   parseMessage,
-  type ParsedMessage,
   RefundPaymentV1,
   Topics,
   VoidPaymentV1,
 } from '@shop/contracts';
-import { TypeormInbox } from '@shop/messaging';
-import { InvalidConfigurationError } from '@shop/service-kit';
+import { MessagingTransport, TypeormInbox } from '@shop/messaging';
+import { InvalidConfigurationError, startService } from '@shop/service-kit';
 import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
 import { type Consumer, Partitioners, type Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +21,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   PaymentProviderRefusedError,
   PaymentProviderUnavailableError,
@@ -31,7 +30,6 @@ import { ProviderCallPolicy } from '../src/application/provider-calls/provider-c
 import { loadPaymentConfig } from '../src/config/payment-config';
 import { PAYMENT_MIGRATIONS } from '../src/infrastructure/persistence/payment-migrations';
 import { FakePaymentProvider } from '../src/infrastructure/provider/fake-payment.provider';
-import { PaymentCommandsConsumer } from '../src/interface/messaging/payment-commands.consumer';
 import { createPaymentApp } from '../src/payment-app';
 
 const freePort = (): Promise<number> =>
@@ -99,7 +97,7 @@ describe('payment service as a saga participant and over HTTP (real PostgreSQL a
         PAYMENT_PROVIDER_RETRY_DELAY_MS: '10',
       }),
     );
-    await app.listen(port, '127.0.0.1');
+    await startService(app, { port, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${port}`;
     dataSource = app.get(DataSource);
     // The service created its topics as it started: wait until the broker serves them.
@@ -328,12 +326,11 @@ describe('payment service as a saga participant and over HTTP (real PostgreSQL a
     it('never authorizes or captures twice, even for concurrent duplicates in separate transactions', async () => {
       const orderId = randomUUID();
       const customerId = randomUUID();
-      const consumer = app.get(PaymentCommandsConsumer);
+      const transport = app.get(MessagingTransport);
       const inbox = new TypeormInbox(dataSource);
       const concurrently = async <TData extends { orderId: string }>(
         definition: MessageDefinition<string, TData>,
         data: NoInfer<TData>,
-        handle: (message: ParsedMessage, manager: EntityManager) => Promise<void>,
       ): Promise<void> => {
         const duplicates = Array.from({ length: 4 }, () =>
           parseMessage(
@@ -344,19 +341,20 @@ describe('payment service as a saga participant and over HTTP (real PostgreSQL a
         );
         await Promise.all(
           duplicates.map((message) =>
-            inbox.process('payment-test', message.envelope, (manager) => handle(message, manager)),
+            inbox.process('payment-test', message.envelope, (manager) =>
+              transport.dispatch(message, manager),
+            ),
           ),
         );
       };
 
-      await concurrently(
-        AuthorizePaymentV1,
-        { orderId, customerId, amount, paymentMethodToken: 'tok_visa' },
-        (message, manager) => consumer.authorize(message, manager),
-      );
-      await concurrently(CapturePaymentV1, { orderId }, (message, manager) =>
-        consumer.capture(message, manager),
-      );
+      await concurrently(AuthorizePaymentV1, {
+        orderId,
+        customerId,
+        amount,
+        paymentMethodToken: 'tok_visa',
+      });
+      await concurrently(CapturePaymentV1, { orderId });
 
       expect((await providerOperations(orderId)).map(({ operation }) => operation)).toEqual([
         'authorize',

@@ -4,11 +4,15 @@ import { Logger } from 'nestjs-pino';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter, trustProxySetting } from '@shop/http';
+import { connectMessaging } from '@shop/messaging';
 import { type UserConfig } from './config/user-config';
 import { userProblemMapper } from './interface/http/user-problem.mapper';
 import { UserModule } from './user.module';
 
-/** Builds the user service's HTTP application (main.ts listens; tests do too). */
+/**
+ * Builds the user service as a hybrid app: HTTP and the messaging transport
+ * (bootstrapService starts both; tests call `startAllMicroservices()` too).
+ */
 export async function createUserApp(config: UserConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(UserModule.forConfig(config), {
     abortOnError: false,
@@ -20,6 +24,7 @@ export async function createUserApp(config: UserConfig): Promise<INestApplicatio
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter(), userProblemMapper));
   app.enableShutdownHooks();
+  connectMessaging(app);
   const document = SwaggerModule.createDocument(app, userOpenApiInfo());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;

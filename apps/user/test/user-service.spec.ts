@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type INestApplication } from '@nestjs/common';
 import { Topics, UserRegisteredV1 } from '@shop/contracts';
-import { InvalidConfigurationError } from '@shop/service-kit';
+import { InvalidConfigurationError, startService } from '@shop/service-kit';
 import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -59,7 +59,7 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
         ADMIN_PASSWORD: adminPassword,
       }),
     );
-    await app.listen(port, '127.0.0.1');
+    await startService(app, { port, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${port}`;
   });
 
@@ -372,7 +372,7 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     });
     expect(await call('GET', '/health/ready')).toMatchObject({
       status: 200,
-      body: { checks: { database: 'up', kafka: 'up' } },
+      body: { checks: { database: 'up', kafka: 'up', consumer: 'none' } },
     });
   });
 
@@ -390,7 +390,7 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
       }),
     );
     try {
-      await again.listen(port, '127.0.0.1');
+      await startService(again, { port, host: '127.0.0.1' });
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(200);
     } finally {

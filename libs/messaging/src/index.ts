@@ -24,14 +24,15 @@ export { TypeormInbox } from './lib/inbox/typeorm-inbox';
 export { type MessageHandler } from './lib/consumer/message-handler';
 export { causedBy } from './lib/consumer/caused-by';
 export { NonRetriableError } from './lib/consumer/non-retriable.error';
-export {
-  ConsumerRunner,
-  type ConsumerRunnerOptions,
-  type MessageOutcome,
-} from './lib/consumer/consumer-runner';
+export { ConsumerRunner, type ConsumerRunnerOptions } from './lib/consumer/consumer-runner';
+export { type MessageOutcome } from './lib/consumer/message-outcome';
 export { DeadLetterPublisher } from './lib/dead-letter/dead-letter.publisher';
 export { DeadLetterQueue, type StoredDeadLetter } from './lib/dead-letter/dead-letter.queue';
-export { HandlesMessage } from './lib/nest/handles-message.decorator';
+export { OnCommand, OnMessage, type RefusalMapper } from './lib/nest/message-handler.decorators';
+export { type CausedMessageSender, InboxContext } from './lib/nest/inbox-context';
+export { isReply, reply, type Reply } from './lib/nest/reply';
+export { type ConsumerState, MessagingTransport } from './lib/nest/messaging.transport';
+export { connectMessaging } from './lib/nest/connect-messaging';
 export { MessagePublisher } from './lib/nest/message-publisher';
 export { MongoMessagePublisher } from './lib/nest/mongo-message-publisher';
 export { MessagingHealth } from './lib/nest/messaging-health';

@@ -1,45 +1,47 @@
 import 'reflect-metadata';
-import { Injectable } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
-import {
-  type DataOf,
-  type ParsedMessage,
-  ReserveStockSucceededV1,
-  ReserveStockV1,
-  Topics,
-} from '@shop/contracts';
+import { type INestApplication, Controller } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { type DataOf, ReserveStockSucceededV1, ReserveStockV1, Topics } from '@shop/contracts';
 import { TestKafkaNamespace, TestMongoDatabase } from '@shop/testing';
 import { type Db, MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
-import { HandlesMessage, MessagingModule, MongoMessagePublisher, OUTBOX_COLLECTION } from '../src';
+import {
+  type InboxContext,
+  MessagingModule,
+  MongoMessagePublisher,
+  OnCommand,
+  OUTBOX_COLLECTION,
+  reply,
+  type Reply,
+} from '../src';
+import { startMessagingApp } from './support/catalog-participant';
 import { eventually } from './support/messaging-test-bed';
 
 /** A handler on MongoDB: an idempotent single-document effect, then a reply with a derived id. */
-@Injectable()
+@Controller()
 class StockReservationHandlers {
   attempts = 0;
 
-  constructor(private readonly publisher: MongoMessagePublisher) {}
-
-  @HandlesMessage(ReserveStockV1)
-  async reserve(message: ParsedMessage, db: Db): Promise<void> {
-    const command = message.envelope.data as DataOf<typeof ReserveStockV1>;
+  @OnCommand(ReserveStockV1)
+  async reserve(command: DataOf<typeof ReserveStockV1>, context: InboxContext<Db>): Promise<Reply> {
     this.attempts += 1;
-    await db
+    await context.transaction
       .collection<{ _id: string; items: unknown }>('reservations')
       .updateOne(
         { _id: command.orderId },
         { $setOnInsert: { items: command.items } },
         { upsert: true },
       );
-    await this.publisher.publishCausedBy(
-      message.envelope,
-      ReserveStockSucceededV1,
-      { orderId: command.orderId, items: command.items },
-      'reply',
-    );
-    // The first attempt "crashes" after its effects: the retry must converge, not duplicate.
-    if (this.attempts === 1) throw new Error('crashed after writing the reply');
+    const answer = reply(ReserveStockSucceededV1, {
+      orderId: command.orderId,
+      items: command.items,
+    });
+    // The first attempt "crashes" after its effects and its reply: the retry must converge, not duplicate.
+    if (this.attempts === 1) {
+      await context.publish(answer.definition, answer.data, 'reply');
+      throw new Error('crashed after writing the reply');
+    }
+    return answer;
   }
 }
 
@@ -48,13 +50,13 @@ describe(`MessagingModule on MongoDB (NestJS, real ${process.env['MONGODB_SERVER
   let database: TestMongoDatabase;
   let client: MongoClient;
   let db: Db;
-  let moduleRef: TestingModule;
+  let moduleRef: INestApplication;
 
   beforeAll(async () => {
     database = TestMongoDatabase.create('messaging-module-mongo');
     client = await MongoClient.connect(database.url);
     db = client.db(database.name);
-    moduleRef = await Test.createTestingModule({
+    const testingModule = await Test.createTestingModule({
       imports: [
         MessagingModule.forRootAsync({
           useFactory: () => ({
@@ -71,9 +73,9 @@ describe(`MessagingModule on MongoDB (NestJS, real ${process.env['MONGODB_SERVER
           }),
         }),
       ],
-      providers: [StockReservationHandlers],
+      controllers: [StockReservationHandlers],
     }).compile();
-    await moduleRef.init();
+    moduleRef = await startMessagingApp(testingModule);
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type TestingModule } from '@nestjs/testing';
+import { type INestApplication } from '@nestjs/common';
 import { ReserveStockSucceededV1, ReserveStockV1, Topics } from '@shop/contracts';
 import { randomUUID } from 'node:crypto';
 import { MessagePublisher } from '../src';
@@ -8,7 +8,7 @@ import { eventually, MessagingTestBed } from './support/messaging-test-bed';
 
 describe('MessagingModule (NestJS, real PostgreSQL and Kafka)', () => {
   const bed = new MessagingTestBed('messaging-module');
-  let moduleRef: TestingModule;
+  let moduleRef: INestApplication;
   let prefix: string;
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { node, tracing } from '@opentelemetry/sdk-node';
 import { ReserveStockV1, Topics } from '@shop/contracts';
@@ -8,7 +9,7 @@ import { type KafkaMessage, Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { MessagePublisher, MessagingHealth, MessagingModule } from '../src';
-import { startCatalogParticipant } from './support/catalog-participant';
+import { startCatalogParticipant, startMessagingApp } from './support/catalog-participant';
 import { eventually, MessagingTestBed } from './support/messaging-test-bed';
 
 // Spans land in memory: the same SDK classes an app runs, with an exporter a test can read.
@@ -31,7 +32,7 @@ const sample = (text: string, name: string, labels: Record<string, string>): num
 
 describe('MessagingModule observability: traces, metrics, readiness (real PostgreSQL and Kafka)', () => {
   const bed = new MessagingTestBed('messaging-observability');
-  let moduleRef: TestingModule;
+  let moduleRef: INestApplication;
   let prefix: string;
   let registry: Registry;
 
@@ -173,11 +174,11 @@ describe('MessagingModule observability: traces, metrics, readiness (real Postgr
 
 describe('outbox backlog gauges while no relay sends (real PostgreSQL)', () => {
   const bed = new MessagingTestBed('messaging-backlog');
-  let moduleRef: TestingModule;
+  let moduleRef: INestApplication;
 
   beforeAll(async () => {
     await bed.setUp();
-    moduleRef = await Test.createTestingModule({
+    const testingModule = await Test.createTestingModule({
       imports: [
         MetricsModule.forService('order'),
         MessagingModule.forRootAsync({
@@ -191,7 +192,7 @@ describe('outbox backlog gauges while no relay sends (real PostgreSQL)', () => {
         }),
       ],
     }).compile();
-    await moduleRef.init();
+    moduleRef = await startMessagingApp(testingModule);
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { ProblemDetailsFilter } from '@shop/http';
 import { HealthModule } from '@shop/observability';
 import { DisposableKafkaBroker } from '@shop/testing';
 import { type AddressInfo } from 'node:net';
-import { MessagingHealth, MessagingModule } from '../src';
+import { connectMessaging, MessagingHealth, MessagingModule } from '../src';
 import { eventually, MessagingTestBed } from './support/messaging-test-bed';
 
 /**
@@ -42,6 +42,9 @@ describe('readiness follows Kafka (real PostgreSQL, a disposable broker)', () =>
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalFilters(new ProblemDetailsFilter(app.getHttpAdapter()));
+    connectMessaging(app);
+    await app.init();
+    await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
     readyUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/health/ready`;
   });

@@ -1,6 +1,7 @@
 export {
   type LocalAction,
   type OutcomeAction,
+  repliesOf,
   type SagaOutcome,
   type SagaDefinition,
   type SagaStep,

@@ -1,5 +1,6 @@
 export {
   bootstrapService,
+  startService,
   type ListeningApp,
   type ServiceBootstrap,
 } from './lib/bootstrap-service';

@@ -11,9 +11,14 @@ import { postgresAndKafkaReadiness } from '../src/typeorm';
 /** Kafka's side of readiness as the test sets it (the real check: libs/messaging's readiness test). */
 class StandInMessagingHealth {
   outage: Error | undefined;
+  consumerState: 'joining' | 'joined' = 'joined';
 
   async check(): Promise<void> {
     if (this.outage) throw this.outage;
+  }
+
+  consumer(): 'joining' | 'joined' {
+    return this.consumerState;
   }
 }
 
@@ -68,8 +73,20 @@ describe('postgresAndKafkaReadiness (real PostgreSQL, Kafka as the test sets it)
   it('is ready while the database and Kafka both answer', async () => {
     expect(await ready()).toEqual({
       status: 200,
-      body: { status: 'ok', checks: { database: 'up', kafka: 'up' } },
+      body: { status: 'ok', checks: { database: 'up', kafka: 'up', consumer: 'joined' } },
     });
+  });
+
+  it('stays ready while the consumer is still joining its group, and says so', async () => {
+    kafka.consumerState = 'joining';
+    try {
+      expect(await ready()).toEqual({
+        status: 200,
+        body: { status: 'ok', checks: { database: 'up', kafka: 'up', consumer: 'joining' } },
+      });
+    } finally {
+      kafka.consumerState = 'joined';
+    }
   });
 
   it('is unready, naming Kafka alone, while Kafka does not answer', async () => {

@@ -1,30 +1,43 @@
-import { Injectable, type ModuleMetadata } from '@nestjs/common';
+import { type INestApplication, Controller, type ModuleMetadata } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import {
-  type DataOf,
-  type ParsedMessage,
-  ReserveStockSucceededV1,
-  ReserveStockV1,
-  Topics,
-} from '@shop/contracts';
+import { type DataOf, ReserveStockSucceededV1, ReserveStockV1, Topics } from '@shop/contracts';
 import { type EntityManager } from 'typeorm';
-import { HandlesMessage, MessagePublisher, MessagingModule } from '../../src';
+import {
+  connectMessaging,
+  type InboxContext,
+  MessagingModule,
+  OnCommand,
+  reply,
+  type Reply,
+} from '../../src';
 import { applyReservation, type MessagingTestBed } from './messaging-test-bed';
 
-/** How a service declares a handler: a provider method, inside the inbox transaction. */
-@Injectable()
+/** How a participant declares a command handler: typed command in, reply out, in the inbox transaction. */
+@Controller()
 export class StockReservationHandlers {
-  constructor(private readonly publisher: MessagePublisher) {}
-
-  @HandlesMessage(ReserveStockV1)
-  async reserve(message: ParsedMessage, manager: EntityManager): Promise<void> {
-    const command = message.envelope.data as DataOf<typeof ReserveStockV1>;
-    await applyReservation(message, manager);
-    await this.publisher.publishCausedBy(manager, message.envelope, ReserveStockSucceededV1, {
-      orderId: command.orderId,
-      items: command.items,
-    });
+  @OnCommand(ReserveStockV1)
+  async reserve(
+    command: DataOf<typeof ReserveStockV1>,
+    context: InboxContext<EntityManager>,
+  ): Promise<Reply> {
+    await applyReservation(
+      { envelope: context.envelope, definition: ReserveStockV1 },
+      context.transaction,
+    );
+    return reply(ReserveStockSucceededV1, { orderId: command.orderId, items: command.items });
   }
+}
+
+/**
+ * A hybrid app of `moduleRef` with the messaging transport started, as
+ * bootstrapService starts a service (without an HTTP listener).
+ */
+export async function startMessagingApp(moduleRef: TestingModule): Promise<INestApplication> {
+  const app = moduleRef.createNestApplication({ logger: false });
+  connectMessaging(app);
+  await app.init();
+  await app.startAllMicroservices();
+  return app;
 }
 
 /**
@@ -35,7 +48,7 @@ export async function startCatalogParticipant(
   bed: MessagingTestBed,
   prefix: string,
   imports: ModuleMetadata['imports'] = [],
-): Promise<TestingModule> {
+): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       ...imports,
@@ -54,8 +67,7 @@ export async function startCatalogParticipant(
         }),
       }),
     ],
-    providers: [StockReservationHandlers],
+    controllers: [StockReservationHandlers],
   }).compile();
-  await moduleRef.init();
-  return moduleRef;
+  return startMessagingApp(moduleRef);
 }

@@ -152,6 +152,17 @@ export class StepBuilder<TData, TContext> {
     return this;
   }
 
+  /** The compensation's failure reply: recorded, and the compensation re-sent at its deadline. */
+  onCompensationFailureReply(reply: MessageDefinition<string, unknown>): this {
+    if (!this.current.compensation) {
+      throw new Error(
+        `step ${this.current.name}: onCompensationFailureReply needs withCompensation first`,
+      );
+    }
+    this.current.compensation.onFailure = reply;
+    return this;
+  }
+
   invokeLocal(action: LocalAction<TData, TContext>): this {
     this.current.local = action;
     return this;

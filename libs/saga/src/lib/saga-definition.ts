@@ -31,12 +31,37 @@ export interface SagaStep<TData, TContext> {
     onFailure?: ReplyHandler<TData>;
   };
   local?: LocalAction<TData, TContext>;
-  compensation?: ParticipantInvocation<TData> & { onSuccess: ReplyHandler<TData> };
+  compensation?: ParticipantInvocation<TData> & {
+    onSuccess: ReplyHandler<TData>;
+    /** The participant could not compensate yet: the compensation is re-sent at its deadline. */
+    onFailure?: MessageDefinition<string, unknown>;
+  };
   /** The point of no return: once it succeeds, the saga completes and never compensates. */
   pivot: boolean;
   /** After the pivot: failures and missing replies are re-sent until the step succeeds. */
   retriable: boolean;
   deadline: StepDeadline;
+}
+
+/**
+ * Every reply a saga waits for, from its definition: what its orchestrator's
+ * consumer subscribes to, so a new step's replies need no list of their own.
+ */
+export function repliesOf<TData, TContext>(
+  definition: SagaDefinition<TData, TContext>,
+): MessageDefinition<string, unknown>[] {
+  const replies = new Map<string, MessageDefinition<string, unknown>>();
+  for (const { participant, compensation } of definition.steps) {
+    for (const reply of [
+      participant?.onSuccess.reply,
+      participant?.onFailure?.reply,
+      compensation?.onSuccess.reply,
+      compensation?.onFailure,
+    ]) {
+      if (reply) replies.set(reply.type, reply);
+    }
+  }
+  return [...replies.values()];
 }
 
 /** How a saga ended, for its end hooks. */

@@ -18,6 +18,7 @@ import {
 } from '@shop/contracts';
 import { SagaTestHarness } from '../testing/saga-test-harness';
 import { defineSaga } from './saga-builder';
+import { repliesOf } from './saga-definition';
 import { SagaEngine } from './saga-engine';
 import { SagaNotCancellableError } from './saga-not-cancellable.error';
 
@@ -45,6 +46,7 @@ const createOrderSaga = defineSaga<OrderSagaData, OrderContext>('CreateOrder', {
   .onReply(ReserveStockSucceededV1)
   .onFailureReply(ReserveStockFailedV1, (data, reply) => ({ ...data, rejection: reply.reason }))
   .withCompensation(ReleaseStockV1, (data) => ({ orderId: data.orderId }), ReleaseStockSucceededV1)
+  .onCompensationFailureReply(ReleaseStockFailedV1)
   .step('authorizePayment')
   .invokeParticipant(AuthorizePaymentV1, (data) => ({
     orderId: data.orderId,
@@ -204,7 +206,8 @@ describe('SagaEngine, driven through the CreateOrder definition', () => {
       message: 'no funds',
     });
     saga.expectCommand(ReleaseStockV1);
-    await saga.reply(ReleaseStockFailedV1, { orderId, reason: 'catalog busy' }); // not what it waits for
+    await saga.reply(ReleaseStockFailedV1, { orderId, reason: 'catalog busy' });
+    saga.expectNoFurtherCommand(); // not hammered: the re-send waits for the deadline
     await saga.advanceTime(10_000);
     await saga.advanceTime(10_000);
     await saga.advanceTime(10_000);
@@ -212,6 +215,28 @@ describe('SagaEngine, driven through the CreateOrder definition', () => {
     await saga.reply(ReleaseStockSucceededV1, { orderId });
 
     saga.expectStatus('REJECTED', 'payment insufficient_funds').expectNoFurtherCommand();
+    expect(
+      saga.state.timeline
+        .filter(({ event }) => event === 'compensation-failed')
+        .map(({ step, detail }) => ({ step, detail })),
+    ).toEqual([
+      { step: 'reserveStock', detail: `${ReleaseStockFailedV1.type}; re-sent at the deadline` },
+    ]);
+  });
+
+  it('names every reply the definition waits for, compensations’ included, once each', () => {
+    expect(repliesOf(createOrderSaga).map(({ type }) => type)).toEqual([
+      ReserveStockSucceededV1.type,
+      ReserveStockFailedV1.type,
+      ReleaseStockSucceededV1.type,
+      ReleaseStockFailedV1.type,
+      AuthorizePaymentSucceededV1.type,
+      AuthorizePaymentFailedV1.type,
+      VoidPaymentSucceededV1.type,
+      CapturePaymentSucceededV1.type,
+      CapturePaymentFailedV1.type,
+      CommitStockSucceededV1.type,
+    ]);
   });
 
   it('after the pivot, retries a failed or silent step at its deadline until it succeeds, and never compensates', async () => {

@@ -77,6 +77,24 @@ export class SagaEngine<TData, TContext> {
       const compensation = step.compensation as NonNullable<
         SagaStep<TData, TContext>['compensation']
       >;
+      if (reply.type !== compensation.onSuccess.reply.type) {
+        // Compensations must eventually succeed: the failure waits for the deadline's re-send.
+        this.record(
+          state,
+          step.name,
+          'compensation-failed',
+          `${reply.type}; re-sent at the deadline`,
+        );
+        this.await(
+          state,
+          awaiting.stepIndex,
+          'compensation',
+          awaiting.command,
+          awaiting.replies,
+          awaiting.sends,
+        );
+        return { state, commands: [] };
+      }
       state.data = compensation.onSuccess.update(state.data, reply.data);
       this.record(state, step.name, 'step-compensated');
       return this.advance(state, context);
@@ -184,7 +202,10 @@ export class SagaEngine<TData, TContext> {
           next,
           'compensation',
           compensation.command.type,
-          [compensation.onSuccess.reply.type],
+          [
+            compensation.onSuccess.reply.type,
+            ...(compensation.onFailure ? [compensation.onFailure.type] : []),
+          ],
           1,
         );
         this.record(state, step.name, 'compensation-sent', compensation.command.type);

@@ -12,6 +12,7 @@ export type SagaEvent =
   | 'local-step-done'
   | 'compensation-sent'
   | 'compensation-resent'
+  | 'compensation-failed'
   | 'step-compensated'
   | 'cancel-requested'
   | 'late-reply-ignored'

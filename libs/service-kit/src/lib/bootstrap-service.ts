@@ -3,6 +3,9 @@ import { InvalidConfigurationError } from './invalid-configuration.error';
 /** What start-up needs of the app: a Nest application, or anything that serves on a port. */
 export interface ListeningApp {
   listen(port: number, host?: string): Promise<unknown>;
+  /** A hybrid Nest app: its lifecycle hooks run, then its transports start, then HTTP listens. */
+  init?(): Promise<unknown>;
+  startAllMicroservices?(): Promise<unknown>;
 }
 
 export interface ServiceBootstrap<Config extends { PORT: number }> {
@@ -41,7 +44,24 @@ async function start<Config extends { PORT: number }>({
 }: ServiceBootstrap<Config>): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  await (host === undefined ? app.listen(config.PORT) : app.listen(config.PORT, host));
+  await startService(app, { port: config.PORT, ...(host === undefined ? {} : { host }) });
+}
+
+/**
+ * Starts a built app as main.ts does: its lifecycle hooks, then its
+ * transports (a hybrid app's messaging, which returns before its consumer has
+ * joined its group), then HTTP on `port` when one is given (tests that only
+ * consume pass none).
+ */
+export async function startService(
+  app: ListeningApp,
+  listening: { port?: number; host?: string } = {},
+): Promise<void> {
+  await app.init?.();
+  await app.startAllMicroservices?.();
+  const { port, host } = listening;
+  if (port === undefined) return;
+  await (host === undefined ? app.listen(port) : app.listen(port, host));
 }
 
 function describe(error: unknown): string {

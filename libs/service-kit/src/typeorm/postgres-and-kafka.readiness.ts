@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 /**
  * The readiness checks of a service on PostgreSQL (TypeORM) and Kafka, for
  * `HealthModule.forChecks(postgresAndKafkaReadiness())`: `/health/ready`
- * answers 200 while both answer, 503 naming the one that does not.
+ * answers 200 while both answer, 503 naming the one that does not; the
+ * consumer's state (`joining`, `joined`, or `none`) is reported beside them.
  */
 export function postgresAndKafkaReadiness(): HealthModuleOptions {
   return {
@@ -13,6 +14,7 @@ export function postgresAndKafkaReadiness(): HealthModuleOptions {
     useFactory: (dataSource: DataSource, messaging: MessagingHealth) => ({
       database: () => dataSource.query('SELECT 1'),
       kafka: () => messaging.check(),
+      consumer: async () => messaging.consumer(),
     }),
   };
 }

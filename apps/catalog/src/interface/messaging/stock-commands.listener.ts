@@ -1,10 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import {
   CommitStockFailedV1,
   CommitStockSucceededV1,
   CommitStockV1,
   type DataOf,
-  type ParsedMessage,
   ReleaseStockFailedV1,
   ReleaseStockSucceededV1,
   ReleaseStockV1,
@@ -12,87 +11,60 @@ import {
   ReserveStockSucceededV1,
   ReserveStockV1,
 } from '@shop/contracts';
-import { HandlesMessage, MongoMessagePublisher, NonRetriableError } from '@shop/messaging';
+import { NonRetriableError, OnCommand, reply, type Reply } from '@shop/messaging';
 import { CommitStockHandler } from '../../application/commit-stock/commit-stock.handler';
 import { ReleaseStockHandler } from '../../application/release-stock/release-stock.handler';
 import { ReserveStockHandler } from '../../application/reserve-stock/reserve-stock.handler';
 import { ReservationMismatchError } from '../../domain/catalog.errors';
 
-/** One reply per command: every reply shares this purpose, so a retried handler rewrites the same message. */
-const REPLY = 'reply';
-
 /**
  * The catalog's side of the CreateOrder saga: commands from catalog.commands,
- * replies to order.saga-replies. The use cases are idempotent per order; the
- * replies' ids derive from the command's, so a redelivery replies the same.
+ * replies to order.saga-replies. The use cases are idempotent per order and
+ * answer from the decision they stored, and the transport derives a reply's
+ * id from its command's, so a redelivery replies the same.
  */
-@Injectable()
+@Controller()
 export class StockCommandsListener {
   constructor(
     private readonly reserveStock: ReserveStockHandler,
     private readonly releaseStock: ReleaseStockHandler,
     private readonly commitStock: CommitStockHandler,
-    private readonly publisher: MongoMessagePublisher,
   ) {}
 
-  @HandlesMessage(ReserveStockV1)
-  async reserve({ envelope }: ParsedMessage): Promise<void> {
-    const { orderId, items } = envelope.data as DataOf<typeof ReserveStockV1>;
+  @OnCommand(ReserveStockV1)
+  async reserve({ orderId, items }: DataOf<typeof ReserveStockV1>): Promise<Reply> {
     let outcome;
     try {
       outcome = await this.reserveStock.execute({ orderId, items });
     } catch (error) {
+      // The same order with other lines: no answer can be right, so it is parked for a person.
       if (error instanceof ReservationMismatchError) {
         throw new NonRetriableError(error.message, { cause: error });
       }
       throw error;
     }
-    if (outcome.kind === 'reserved') {
-      await this.publisher.publishCausedBy(
-        envelope,
-        ReserveStockSucceededV1,
-        { orderId, items: outcome.lines },
-        REPLY,
-      );
-    } else {
-      await this.publisher.publishCausedBy(
-        envelope,
-        ReserveStockFailedV1,
-        { orderId, reason: outcome.reason, shortages: outcome.shortages },
-        REPLY,
-      );
-    }
+    return outcome.kind === 'reserved'
+      ? reply(ReserveStockSucceededV1, { orderId, items: outcome.lines })
+      : reply(ReserveStockFailedV1, {
+          orderId,
+          reason: outcome.reason,
+          shortages: outcome.shortages,
+        });
   }
 
-  @HandlesMessage(ReleaseStockV1)
-  async release({ envelope }: ParsedMessage): Promise<void> {
-    const { orderId } = envelope.data as DataOf<typeof ReleaseStockV1>;
+  @OnCommand(ReleaseStockV1)
+  async release({ orderId }: DataOf<typeof ReleaseStockV1>): Promise<Reply> {
     const outcome = await this.releaseStock.execute(orderId);
-    if (outcome.kind === 'released') {
-      await this.publisher.publishCausedBy(envelope, ReleaseStockSucceededV1, { orderId }, REPLY);
-    } else {
-      await this.publisher.publishCausedBy(
-        envelope,
-        ReleaseStockFailedV1,
-        { orderId, reason: outcome.reason },
-        REPLY,
-      );
-    }
+    return outcome.kind === 'released'
+      ? reply(ReleaseStockSucceededV1, { orderId })
+      : reply(ReleaseStockFailedV1, { orderId, reason: outcome.reason });
   }
 
-  @HandlesMessage(CommitStockV1)
-  async commit({ envelope }: ParsedMessage): Promise<void> {
-    const { orderId } = envelope.data as DataOf<typeof CommitStockV1>;
+  @OnCommand(CommitStockV1)
+  async commit({ orderId }: DataOf<typeof CommitStockV1>): Promise<Reply> {
     const outcome = await this.commitStock.execute(orderId);
-    if (outcome.kind === 'committed') {
-      await this.publisher.publishCausedBy(envelope, CommitStockSucceededV1, { orderId }, REPLY);
-    } else {
-      await this.publisher.publishCausedBy(
-        envelope,
-        CommitStockFailedV1,
-        { orderId, reason: outcome.reason },
-        REPLY,
-      );
-    }
+    return outcome.kind === 'committed'
+      ? reply(CommitStockSucceededV1, { orderId })
+      : reply(CommitStockFailedV1, { orderId, reason: outcome.reason });
   }
 }

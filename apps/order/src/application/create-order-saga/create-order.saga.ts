@@ -8,15 +8,17 @@ import {
   CommitStockFailedV1,
   CommitStockSucceededV1,
   CommitStockV1,
+  ReleaseStockFailedV1,
   ReleaseStockSucceededV1,
   ReleaseStockV1,
   ReserveStockFailedV1,
   ReserveStockSucceededV1,
   ReserveStockV1,
+  VoidPaymentFailedV1,
   VoidPaymentSucceededV1,
   VoidPaymentV1,
 } from '@shop/contracts';
-import { defineSaga, type SagaDefinition, type StepDeadline } from '@shop/saga';
+import { defineSaga, repliesOf, type SagaDefinition, type StepDeadline } from '@shop/saga';
 import { type CreateOrderSagaData, type CreateOrderSagaEffects } from './create-order-saga.data';
 
 export const CREATE_ORDER_SAGA = 'CreateOrder';
@@ -42,6 +44,7 @@ export function createOrderSaga(
       rejection: `out of stock: ${reply.reason}`,
     }))
     .withCompensation(ReleaseStockV1, byOrder, ReleaseStockSucceededV1)
+    .onCompensationFailureReply(ReleaseStockFailedV1)
 
     .step('authorizePayment')
     .invokeParticipant(AuthorizePaymentV1, (data) => ({
@@ -59,6 +62,7 @@ export function createOrderSaga(
       rejection: `payment ${reply.reason.replaceAll('_', ' ')}: ${reply.message}`,
     }))
     .withCompensation(VoidPaymentV1, byOrder, VoidPaymentSucceededV1)
+    .onCompensationFailureReply(VoidPaymentFailedV1)
 
     .step('approveOrder')
     .invokeLocal(async (data, effects) => effects.approve(data.orderId))
@@ -86,3 +90,11 @@ export function createOrderSaga(
     )
     .build();
 }
+
+/**
+ * Every reply the saga waits for, read from its definition (the deadlines do
+ * not change which replies those are): the types its consumer subscribes to.
+ */
+export const CREATE_ORDER_SAGA_REPLIES = repliesOf(
+  createOrderSaga({ timeoutMs: 1, maxResends: 0 }),
+);

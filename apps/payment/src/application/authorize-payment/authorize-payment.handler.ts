@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   type AuthorizePaymentV1,
   type DataOf,
-  type MessageEnvelope,
   PaymentAuthorizedV1,
   PaymentDeclinedV1,
 } from '@shop/contracts';
-import { MessagePublisher } from '@shop/messaging';
+import { type InboxContext } from '@shop/messaging';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Payment } from '../../domain/payment';
@@ -20,7 +19,7 @@ import { PAYMENT_PROVIDER, type PaymentProvider } from '../ports/payment-provide
 import { idempotencyKey } from '../provider-calls/idempotency-key';
 import { ProviderCallPolicy } from '../provider-calls/provider-call.policy';
 
-export type AuthorizePaymentCommand = MessageEnvelope<DataOf<typeof AuthorizePaymentV1>>;
+export type AuthorizePaymentCommand = DataOf<typeof AuthorizePaymentV1>;
 
 /**
  * Authorizes an order's amount, at most once per order. Commands about one
@@ -37,27 +36,25 @@ export class AuthorizePaymentHandler {
   constructor(
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly providerCalls: ProviderCallPolicy,
-    private readonly publisher: MessagePublisher,
   ) {}
 
-  async execute(manager: EntityManager, command: AuthorizePaymentCommand): Promise<Payment> {
-    const { orderId } = command.data;
+  async execute(
+    command: AuthorizePaymentCommand,
+    context: InboxContext<EntityManager>,
+  ): Promise<Payment> {
+    const manager = context.transaction;
+    const { orderId } = command;
     const payments = new PaymentTypeormRepository(manager);
     await payments.lockOrder(orderId);
     const existing = await payments.findByOrderId(orderId);
     if (existing) return existing;
 
-    const payment = await this.authorize(command.data);
+    const payment = await this.authorize(command);
     await payments.insert(payment);
     if (payment.status === 'AUTHORIZED') {
-      await this.publisher.publishCausedBy(
-        manager,
-        command,
-        PaymentAuthorizedV1,
-        paymentEventData(payment),
-      );
+      await context.publish(PaymentAuthorizedV1, paymentEventData(payment));
     } else if (payment.status === 'DECLINED' && payment.failure) {
-      await this.publisher.publishCausedBy(manager, command, PaymentDeclinedV1, {
+      await context.publish(PaymentDeclinedV1, {
         ...paymentEventData(payment),
         reason: payment.failure.reason,
       });
@@ -65,7 +62,7 @@ export class AuthorizePaymentHandler {
     return payment;
   }
 
-  private async authorize(data: AuthorizePaymentCommand['data']): Promise<Payment> {
+  private async authorize(data: AuthorizePaymentCommand): Promise<Payment> {
     const started = {
       id: uuidv7(),
       orderId: data.orderId,

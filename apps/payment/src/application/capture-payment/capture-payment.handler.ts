@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type CapturePaymentV1,
-  type DataOf,
-  type MessageEnvelope,
-  PaymentCapturedV1,
-} from '@shop/contracts';
-import { MessagePublisher } from '@shop/messaging';
+import { type CapturePaymentV1, type DataOf, PaymentCapturedV1 } from '@shop/contracts';
+import { type InboxContext } from '@shop/messaging';
 import { type EntityManager } from 'typeorm';
 import { type Payment } from '../../domain/payment';
 import { PaymentNotFoundError } from '../../domain/payment.errors';
@@ -15,7 +10,7 @@ import { PAYMENT_PROVIDER, type PaymentProvider } from '../ports/payment-provide
 import { idempotencyKey } from '../provider-calls/idempotency-key';
 import { ProviderCallPolicy } from '../provider-calls/provider-call.policy';
 
-export type CapturePaymentCommand = MessageEnvelope<DataOf<typeof CapturePaymentV1>>;
+export type CapturePaymentCommand = DataOf<typeof CapturePaymentV1>;
 
 /**
  * Captures an order's authorized amount, at most once: a captured payment
@@ -28,11 +23,14 @@ export class CapturePaymentHandler {
   constructor(
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly providerCalls: ProviderCallPolicy,
-    private readonly publisher: MessagePublisher,
   ) {}
 
-  async execute(manager: EntityManager, command: CapturePaymentCommand): Promise<Payment> {
-    const { orderId } = command.data;
+  async execute(
+    command: CapturePaymentCommand,
+    context: InboxContext<EntityManager>,
+  ): Promise<Payment> {
+    const manager = context.transaction;
+    const { orderId } = command;
     const payments = new PaymentTypeormRepository(manager);
     await payments.lockOrder(orderId);
     const payment = await payments.findByOrderId(orderId);
@@ -51,12 +49,7 @@ export class CapturePaymentHandler {
     );
     payment.capture(reference, new Date());
     await payments.update(payment);
-    await this.publisher.publishCausedBy(
-      manager,
-      command,
-      PaymentCapturedV1,
-      paymentEventData(payment),
-    );
+    await context.publish(PaymentCapturedV1, paymentEventData(payment));
     return payment;
   }
 }

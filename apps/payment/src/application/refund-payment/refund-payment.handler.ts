@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type DataOf,
-  type MessageEnvelope,
-  PaymentRefundedV1,
-  type RefundPaymentV1,
-} from '@shop/contracts';
-import { MessagePublisher } from '@shop/messaging';
+import { type DataOf, PaymentRefundedV1, type RefundPaymentV1 } from '@shop/contracts';
+import { type InboxContext } from '@shop/messaging';
 import { type EntityManager } from 'typeorm';
 import { type Payment } from '../../domain/payment';
 import { PaymentNotFoundError } from '../../domain/payment.errors';
@@ -15,7 +10,7 @@ import { PAYMENT_PROVIDER, type PaymentProvider } from '../ports/payment-provide
 import { idempotencyKey } from '../provider-calls/idempotency-key';
 import { ProviderCallPolicy } from '../provider-calls/provider-call.policy';
 
-export type RefundPaymentCommand = MessageEnvelope<DataOf<typeof RefundPaymentV1>>;
+export type RefundPaymentCommand = DataOf<typeof RefundPaymentV1>;
 
 /**
  * Refunds a captured payment in full (e.g. an order cancelled after capture),
@@ -26,11 +21,14 @@ export class RefundPaymentHandler {
   constructor(
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly providerCalls: ProviderCallPolicy,
-    private readonly publisher: MessagePublisher,
   ) {}
 
-  async execute(manager: EntityManager, command: RefundPaymentCommand): Promise<Payment> {
-    const { orderId, reason } = command.data;
+  async execute(
+    command: RefundPaymentCommand,
+    context: InboxContext<EntityManager>,
+  ): Promise<Payment> {
+    const manager = context.transaction;
+    const { orderId, reason } = command;
     const payments = new PaymentTypeormRepository(manager);
     await payments.lockOrder(orderId);
     const payment = await payments.findByOrderId(orderId);
@@ -49,12 +47,7 @@ export class RefundPaymentHandler {
     );
     payment.refund(reference, new Date(), reason);
     await payments.update(payment);
-    await this.publisher.publishCausedBy(
-      manager,
-      command,
-      PaymentRefundedV1,
-      paymentEventData(payment),
-    );
+    await context.publish(PaymentRefundedV1, paymentEventData(payment));
     return payment;
   }
 }

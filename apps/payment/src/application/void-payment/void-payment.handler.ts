@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type DataOf,
-  type MessageEnvelope,
-  PaymentVoidedV1,
-  type VoidPaymentV1,
-} from '@shop/contracts';
-import { MessagePublisher } from '@shop/messaging';
+import { type DataOf, PaymentVoidedV1, type VoidPaymentV1 } from '@shop/contracts';
+import { type InboxContext } from '@shop/messaging';
 import { type EntityManager } from 'typeorm';
 import { type Payment } from '../../domain/payment';
 import { PaymentTypeormRepository } from '../../infrastructure/persistence/payment.typeorm-repository';
@@ -14,7 +9,7 @@ import { PAYMENT_PROVIDER, type PaymentProvider } from '../ports/payment-provide
 import { idempotencyKey } from '../provider-calls/idempotency-key';
 import { ProviderCallPolicy } from '../provider-calls/provider-call.policy';
 
-export type VoidPaymentCommand = MessageEnvelope<DataOf<typeof VoidPaymentV1>>;
+export type VoidPaymentCommand = DataOf<typeof VoidPaymentV1>;
 
 /**
  * The saga's compensation of an authorization: afterwards the order holds no
@@ -28,11 +23,14 @@ export class VoidPaymentHandler {
   constructor(
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly providerCalls: ProviderCallPolicy,
-    private readonly publisher: MessagePublisher,
   ) {}
 
-  async execute(manager: EntityManager, command: VoidPaymentCommand): Promise<Payment | undefined> {
-    const { orderId } = command.data;
+  async execute(
+    command: VoidPaymentCommand,
+    context: InboxContext<EntityManager>,
+  ): Promise<Payment | undefined> {
+    const manager = context.transaction;
+    const { orderId } = command;
     const payments = new PaymentTypeormRepository(manager);
     await payments.lockOrder(orderId);
     const payment = await payments.findByOrderId(orderId);
@@ -49,12 +47,7 @@ export class VoidPaymentHandler {
     );
     payment.void(reference, new Date());
     await payments.update(payment);
-    await this.publisher.publishCausedBy(
-      manager,
-      command,
-      PaymentVoidedV1,
-      paymentEventData(payment),
-    );
+    await context.publish(PaymentVoidedV1, paymentEventData(payment));
     return payment;
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import {
   AuthorizePaymentFailedV1,
   AuthorizePaymentSucceededV1,
@@ -7,8 +7,6 @@ import {
   CapturePaymentSucceededV1,
   CapturePaymentV1,
   type MessageDefinition,
-  type MessageEnvelope,
-  type ParsedMessage,
   RefundPaymentFailedV1,
   RefundPaymentSucceededV1,
   RefundPaymentV1,
@@ -16,7 +14,13 @@ import {
   VoidPaymentSucceededV1,
   VoidPaymentV1,
 } from '@shop/contracts';
-import { HandlesMessage, MessagePublisher } from '@shop/messaging';
+import {
+  type InboxContext,
+  OnCommand,
+  type RefusalMapper,
+  reply,
+  type Reply,
+} from '@shop/messaging';
 import { type EntityManager } from 'typeorm';
 import {
   type AuthorizePaymentCommand,
@@ -37,107 +41,76 @@ import {
 } from '../../application/void-payment/void-payment.handler';
 import { PaymentDomainError } from '../../domain/payment.errors';
 
-type FailureReply = MessageDefinition<string, { orderId: string; reason: string }>;
+/**
+ * A refusal (a domain rule, or the provider's definite "no") is answered with
+ * the failure reply, its reason starting with the stable code; anything else
+ * (the database, a version conflict) is not a refusal, and the command is
+ * retried. Both kinds of refusal are raised before anything is written, so
+ * the transaction still commits the reply.
+ */
+const refusedWith =
+  (
+    failed: MessageDefinition<string, { orderId: string; reason: string }>,
+  ): RefusalMapper<{ orderId: string }> =>
+  (error, command) =>
+    error instanceof PaymentDomainError || error instanceof PaymentProviderError
+      ? reply(failed, { orderId: command.orderId, reason: `${error.code}: ${error.message}` })
+      : undefined;
+
+type Context = InboxContext<EntityManager>;
 
 /**
  * The payment service as a saga participant: each command of payment.commands
- * runs in its inbox transaction and always ends in a reply on
- * order.saga-replies, written to the outbox in that same transaction. A
- * refusal (a domain rule, or the provider's definite "no") is a failure reply
- * whose reason starts with its stable code; anything else (the database, a
- * version conflict) is thrown, so the consumer retries the whole command.
+ * runs in its inbox transaction and returns its reply on order.saga-replies,
+ * which the transport writes to the outbox in that same transaction.
  */
-@Injectable()
+@Controller()
 export class PaymentCommandsConsumer {
   constructor(
     private readonly authorizePayment: AuthorizePaymentHandler,
     private readonly capturePayment: CapturePaymentHandler,
     private readonly voidPayment: VoidPaymentHandler,
     private readonly refundPayment: RefundPaymentHandler,
-    private readonly publisher: MessagePublisher,
   ) {}
 
-  @HandlesMessage(AuthorizePaymentV1)
-  async authorize(message: ParsedMessage, manager: EntityManager): Promise<void> {
-    const command = message.envelope as AuthorizePaymentCommand;
-    const payment = await this.authorizePayment.execute(manager, command);
+  @OnCommand(AuthorizePaymentV1)
+  async authorize(command: AuthorizePaymentCommand, context: Context): Promise<Reply> {
+    const payment = await this.authorizePayment.execute(command, context);
     // A repeat of the command gets the first answer, whatever happened to the payment since.
     if (payment.wasAuthorized) {
-      await this.publisher.publishCausedBy(manager, command, AuthorizePaymentSucceededV1, {
+      return reply(AuthorizePaymentSucceededV1, {
         orderId: payment.orderId,
         paymentId: payment.id,
         amount: payment.amount,
       });
-      return;
     }
     const failure = payment.failure;
     if (!failure) throw new Error(`payment ${payment.id} is ${payment.status} without a failure`);
-    await this.publisher.publishCausedBy(manager, command, AuthorizePaymentFailedV1, {
+    return reply(AuthorizePaymentFailedV1, {
       orderId: payment.orderId,
       reason: failure.reason,
       message: failure.message,
     });
   }
 
-  @HandlesMessage(CapturePaymentV1)
-  async capture(message: ParsedMessage, manager: EntityManager): Promise<void> {
-    const command = message.envelope as CapturePaymentCommand;
-    await this.reply(
-      manager,
-      command,
-      CapturePaymentSucceededV1,
-      CapturePaymentFailedV1,
-      async () => {
-        const payment = await this.capturePayment.execute(manager, command);
-        return { orderId: payment.orderId, paymentId: payment.id };
-      },
-    );
+  @OnCommand(CapturePaymentV1, { refusal: refusedWith(CapturePaymentFailedV1) })
+  async capture(command: CapturePaymentCommand, context: Context): Promise<Reply> {
+    const payment = await this.capturePayment.execute(command, context);
+    return reply(CapturePaymentSucceededV1, { orderId: payment.orderId, paymentId: payment.id });
   }
 
-  @HandlesMessage(VoidPaymentV1)
-  async void(message: ParsedMessage, manager: EntityManager): Promise<void> {
-    const command = message.envelope as VoidPaymentCommand;
-    await this.reply(manager, command, VoidPaymentSucceededV1, VoidPaymentFailedV1, async () => {
-      const payment = await this.voidPayment.execute(manager, command);
-      return { orderId: command.data.orderId, paymentId: payment?.id ?? null };
+  @OnCommand(VoidPaymentV1, { refusal: refusedWith(VoidPaymentFailedV1) })
+  async void(command: VoidPaymentCommand, context: Context): Promise<Reply> {
+    const payment = await this.voidPayment.execute(command, context);
+    return reply(VoidPaymentSucceededV1, {
+      orderId: command.orderId,
+      paymentId: payment?.id ?? null,
     });
   }
 
-  @HandlesMessage(RefundPaymentV1)
-  async refund(message: ParsedMessage, manager: EntityManager): Promise<void> {
-    const command = message.envelope as RefundPaymentCommand;
-    await this.reply(
-      manager,
-      command,
-      RefundPaymentSucceededV1,
-      RefundPaymentFailedV1,
-      async () => {
-        const payment = await this.refundPayment.execute(manager, command);
-        return { orderId: payment.orderId, paymentId: payment.id };
-      },
-    );
-  }
-
-  private async reply<TSucceeded>(
-    manager: EntityManager,
-    command: MessageEnvelope<{ orderId: string }>,
-    succeeded: MessageDefinition<string, TSucceeded>,
-    failed: FailureReply,
-    work: () => Promise<TSucceeded>,
-  ): Promise<void> {
-    let result: TSucceeded;
-    try {
-      result = await work();
-    } catch (error) {
-      // Both are raised before anything is written, so the transaction can still commit the reply.
-      if (!(error instanceof PaymentDomainError || error instanceof PaymentProviderError))
-        throw error;
-      await this.publisher.publishCausedBy(manager, command, failed, {
-        orderId: command.data.orderId,
-        reason: `${error.code}: ${error.message}`,
-      });
-      return;
-    }
-    await this.publisher.publishCausedBy(manager, command, succeeded, result);
+  @OnCommand(RefundPaymentV1, { refusal: refusedWith(RefundPaymentFailedV1) })
+  async refund(command: RefundPaymentCommand, context: Context): Promise<Reply> {
+    const payment = await this.refundPayment.execute(command, context);
+    return reply(RefundPaymentSucceededV1, { orderId: payment.orderId, paymentId: payment.id });
   }
 }

@@ -18,6 +18,7 @@ import { type ConsumerMetrics } from '../observability/messaging-metrics';
 import { inProcessSpan } from '../observability/message-tracing';
 import { withLogContext } from '@shop/observability';
 import { type MessageHandler } from './message-handler';
+import { type MessageOutcome } from './message-outcome';
 import { NonRetriableError } from './non-retriable.error';
 
 export interface ConsumerRunnerOptions<TTransaction> {
@@ -42,10 +43,10 @@ export interface ConsumerRunnerOptions<TTransaction> {
   metrics?: ConsumerMetrics;
 }
 
-export type MessageOutcome = 'processed' | 'duplicate' | 'ignored' | 'dead-lettered';
-
 export interface ConsumerRunnerStatus {
   running: boolean;
+  /** The member has joined its group and holds its assignment (false again while it rejoins). */
+  joined: boolean;
   /** Set when kafkajs gave up (a crash it does not restart from): the service is not consuming. */
   crashed: string | undefined;
 }
@@ -76,6 +77,7 @@ export class ConsumerRunner<TTransaction> {
   private readonly maxAttempts: number;
   private readonly backoff: BackoffPolicy;
   private started = false;
+  private joined = false;
   private crashed: string | undefined;
   private readonly outcomeListeners: ((outcome: MessageOutcome, message: KafkaMessage) => void)[] =
     [];
@@ -91,7 +93,14 @@ export class ConsumerRunner<TTransaction> {
     this.maxAttempts = options.maxAttempts ?? 8;
     // Sleeps stay well under the session timeout; heartbeats surround each one.
     this.backoff = options.backoff ?? { initialDelayMs: 500, maxDelayMs: 10_000 };
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.joined = false;
+    });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
       if (payload.restart) return;
       this.crashed = payload.error.message;
       options.logger.error('consumer crashed and will not restart', {
@@ -107,19 +116,41 @@ export class ConsumerRunner<TTransaction> {
   }
 
   status(): ConsumerRunnerStatus {
-    return { running: this.started && !this.crashed, crashed: this.crashed };
+    return {
+      running: this.started && !this.crashed,
+      joined: this.joined && !this.crashed,
+      crashed: this.crashed,
+    };
   }
 
-  async start(): Promise<void> {
+  /**
+   * Connects, subscribes and joins the group. With `waitForGroup: false` it
+   * resolves once subscribed and joins in the background (a failure to join
+   * shows in `status().crashed`): a replica restarted after a crash may wait
+   * out its dead predecessor's session before the group lets it in, and
+   * nothing else of the service should wait with it.
+   */
+  async start(options: { waitForGroup?: boolean } = {}): Promise<void> {
     if (this.started) return;
     this.started = true;
     await this.producer.connect();
     await this.consumer.connect();
     await this.subscribe();
-    await this.consumer.run({
+    const running = this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.consumeBatch(payload),
+    });
+    if (options.waitForGroup !== false) {
+      await running;
+      return;
+    }
+    running.catch((error: unknown) => {
+      this.crashed = error instanceof Error ? error.message : String(error);
+      this.options.logger.error('consumer could not join its group', {
+        groupId: this.options.groupId,
+        error: this.crashed,
+      });
     });
   }
 

@@ -10,7 +10,7 @@ interface CommonMessagingOptions {
   topicPrefix?: string;
   /** The topics this service creates at start (with their DLQs). */
   provisionTopics?: TopicSpec[];
-  /** Logical topics to consume; handlers are the methods marked @HandlesMessage. */
+  /** Logical topics to consume; handlers are the methods marked @OnMessage / @OnCommand. */
   consume?: {
     topics: string[];
     groupId?: string;

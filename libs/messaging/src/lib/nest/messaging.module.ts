@@ -1,10 +1,9 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { MessagePublisher } from './message-publisher';
 import { MessagingHealth } from './messaging-health';
-import { MessagingLifecycle } from './messaging-lifecycle';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-module-options';
 import { MongoMessagePublisher } from './mongo-message-publisher';
+import { MessagingTransport } from './messaging.transport';
 
 export interface MessagingModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   inject?: unknown[];
@@ -12,9 +11,10 @@ export interface MessagingModuleAsyncOptions extends Pick<ModuleMetadata, 'impor
 }
 
 /**
- * The outbox relay, the inbox consumer and the publisher for one service:
- * MessagePublisher on PostgreSQL (`dataSource`), MongoMessagePublisher on
- * MongoDB (`mongo`).
+ * One service's messaging: the transport (outbox relay, inbox consumer; the
+ * app connects it with `connectMessaging(app)`), and the publisher for
+ * messages sent outside handlers: MessagePublisher on PostgreSQL
+ * (`dataSource`), MongoMessagePublisher on MongoDB (`mongo`).
  */
 @Module({})
 export class MessagingModule {
@@ -22,7 +22,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
-      imports: [DiscoveryModule, ...(options.imports ?? [])],
+      imports: options.imports ?? [],
       providers: [
         {
           provide: MESSAGING_OPTIONS,
@@ -31,10 +31,10 @@ export class MessagingModule {
         },
         MessagePublisher,
         MongoMessagePublisher,
-        MessagingLifecycle,
+        MessagingTransport,
         MessagingHealth,
       ],
-      exports: [MessagePublisher, MongoMessagePublisher, MessagingHealth],
+      exports: [MessagePublisher, MongoMessagePublisher, MessagingHealth, MessagingTransport],
     };
   }
 }

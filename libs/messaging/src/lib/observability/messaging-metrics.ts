@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import { type DeadLetterReason } from '@shop/contracts';
-import { type MessageOutcome } from '../consumer/consumer-runner';
+import { type MessageOutcome } from '../consumer/message-outcome';
 
 /** What a consumer counts: messages settled by outcome, and the ones parked on a DLQ by reason. */
 export class ConsumerMetrics {

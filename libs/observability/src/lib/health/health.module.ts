@@ -10,7 +10,11 @@ import {
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@shop/auth';
 
-/** A readiness check: resolves when its dependency answers, throws (or times out) otherwise. */
+/**
+ * A readiness check: resolves when its dependency answers, throws (or times
+ * out) otherwise. A check that resolves with a string reports that state
+ * (e.g. a consumer `joining` its group) in place of `up`, without failing.
+ */
 export type HealthCheck = () => Promise<unknown>;
 export type HealthChecks = Readonly<Record<string, HealthCheck>>;
 
@@ -19,10 +23,12 @@ const CHECK_TIMEOUT_MS = 2_000;
 
 export interface Readiness {
   status: 'ok';
-  checks: Record<string, 'up'>;
+  checks: Record<string, string>;
 }
 
-async function run(check: HealthCheck): Promise<string | undefined> {
+type CheckResult = { state: string } | { failure: string };
+
+async function run(check: HealthCheck): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -31,10 +37,10 @@ async function run(check: HealthCheck): Promise<string | undefined> {
     );
   });
   try {
-    await Promise.race([check(), timeout]);
-    return undefined;
+    const answer = await Promise.race([check(), timeout]);
+    return { state: typeof answer === 'string' ? answer : 'up' };
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return { failure: error instanceof Error ? error.message : String(error) };
   } finally {
     clearTimeout(timer);
   }
@@ -57,23 +63,29 @@ export class HealthController {
 
   @Get('ready')
   @ApiOkResponse({
-    description: 'Every dependency answers: `{ status, checks: { <name>: "up" } }`.',
+    description:
+      'Every dependency answers: `{ status, checks: { <name>: "up" } }`; a check may report a state in place of "up" (the Kafka consumer: `joining` while its group admits it, then `joined`).',
   })
   @ApiServiceUnavailableResponse({
     description: 'A dependency is down (problem+json naming it; the reason is logged).',
   })
   async ready(): Promise<Readiness> {
     const entries = Object.entries(this.checks);
-    const failures = await Promise.all(entries.map(([, check]) => run(check)));
-    const down = entries.flatMap(([name], index) =>
-      failures[index] === undefined ? [] : [{ name, reason: failures[index] }],
-    );
+    const results = await Promise.all(entries.map(([, check]) => run(check)));
+    const down = entries.flatMap(([name], index) => {
+      const result = results[index];
+      return result && 'failure' in result ? [{ name, reason: result.failure }] : [];
+    });
     if (down.length > 0) {
       // The reasons (hosts, driver messages) go to the log; the answer names what is down.
       this.logger.warn({ msg: 'not ready', down });
       throw new ServiceUnavailableException(down.map(({ name }) => `${name}: down`).join('; '));
     }
-    return { status: 'ok', checks: Object.fromEntries(entries.map(([name]) => [name, 'up'])) };
+    const states = entries.map(([name], index) => {
+      const result = results[index];
+      return [name, result && 'state' in result ? result.state : 'up'];
+    });
+    return { status: 'ok', checks: Object.fromEntries(states) };
   }
 }
 
