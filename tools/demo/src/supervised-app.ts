@@ -69,6 +69,11 @@ export class SupervisedApp {
   }
 
   /** How many times the supervisor started the app again after it died. */
+  /** When the current (or last) process was started, in ms since the epoch; 0 before the first. */
+  get lastStartedAt(): number {
+    return this.startedAt;
+  }
+
   get restarts(): number {
     return this.restartCount;
   }

@@ -1,7 +1,7 @@
 // `npm run drill -- <fault> [--orders N]`: a fault drill against the running
 // demo (`npm run demo` in another terminal). Prints the invariants; exits 1
 // when one does not hold.
-import { DEMO_PIDS_PATH, demoAccounts } from '@shop/demo';
+import { type AppName, DEFAULT_PORTS, DEMO_PIDS_PATH, demoAccounts } from '@shop/demo';
 import { stopNativeKafka, up } from '@shop/infra';
 import { existsSync, readFileSync } from 'node:fs';
 import { type Fault, runDrill } from './drill';
@@ -10,11 +10,14 @@ import { killApp, stopKafka } from './faults';
 const FAULTS = ['kill-order', 'kill-catalog', 'kill-payment', 'stop-kafka'] as const;
 type FaultName = (typeof FAULTS)[number];
 
-function demoPid(app: string): number {
-  const pids = existsSync(DEMO_PIDS_PATH)
+function demoPids(): Record<string, number> {
+  return existsSync(DEMO_PIDS_PATH)
     ? (JSON.parse(readFileSync(DEMO_PIDS_PATH, 'utf8')) as Record<string, number>)
     : {};
-  const pid = pids[app];
+}
+
+function demoPid(app: string): number {
+  const pid = demoPids()[app];
   if (!pid)
     throw new Error(`no ${app} process of the demo is recorded: start \`npm run demo\` first`);
   return pid;
@@ -37,10 +40,23 @@ function faultOf(name: FaultName): Fault {
     );
   }
   const app = name.slice('kill-'.length);
-  // The demo's supervisor starts the app again, as a container runtime would.
-  return killApp(app, () => {
-    process.kill(demoPid(app), 'SIGKILL');
-  });
+  const killed = demoPid(app);
+  // The demo's supervisor starts the app again, as a container runtime would, and records its
+  // new pid: a new pid is the restart, seen to within one poll.
+  let restartedAt: number | undefined;
+  return killApp(
+    app,
+    () => {
+      process.kill(killed, 'SIGKILL');
+    },
+    {
+      url: `http://127.0.0.1:${DEFAULT_PORTS[app as AppName]}`,
+      startedAt: () => {
+        if (restartedAt === undefined && demoPids()[app] !== killed) restartedAt = Date.now();
+        return restartedAt;
+      },
+    },
+  );
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,8 @@ export interface Fault {
   inject(): Promise<void>;
   /** After the burst, e.g. start the broker again; a killed app is restarted by its supervisor. */
   heal?(): Promise<void>;
+  /** After the burst: what the fault measured (e.g. how soon a killed app answered again), to print. */
+  measurements?(): Promise<string[]>;
 }
 
 export interface DrillOptions {
@@ -30,6 +32,8 @@ export interface Invariant {
 
 export interface DrillResult {
   fault: string;
+  /** What the fault measured, as printed. */
+  measurements: string[];
   orders: { id: string; status: string; reason: string | null; declinedCard: boolean }[];
   invariants: Invariant[];
   ok: boolean;
@@ -115,6 +119,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     report(`healing: ${options.fault.name}`);
     await options.fault.heal();
   }
+  const measurements = (await options.fault.measurements?.()) ?? [];
+  for (const line of measurements) report(line);
 
   const accepted = placed.filter(({ answer }) => answer.status === 202);
   const orders = await Promise.all(
@@ -194,6 +200,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     report(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
   return {
     fault: options.fault.name,
+    measurements,
     orders: orders.map(({ order, declinedCard }) => ({
       id: order.id,
       status: order.status,

@@ -1,3 +1,3 @@
 export { type DrillOptions, type DrillResult, type Fault, type Invariant, runDrill } from './drill';
-export { killApp, stopKafka } from './faults';
+export { killApp, type Recovery, type RestartWatch, stopKafka } from './faults';
 export { ShopClient } from './shop-client';

@@ -45,10 +45,23 @@ describe('fault drills: kill -9 a service or stop Kafka in the middle of a burst
     'kill -9 %s, restarted by its supervisor: the invariants hold',
     async (app) => {
       const supervised = shop.system.apps.get(app);
-      const restartsBefore = supervised?.restarts ?? 0;
-      const result = await drill(killApp(app, () => supervised?.kill('SIGKILL')));
+      if (!supervised) throw new Error(`the system has no ${app}`);
+      const restartsBefore = supervised.restarts;
+      const fault = killApp(app, () => supervised.kill('SIGKILL'), {
+        url: supervised.url,
+        startedAt: () => supervised.lastStartedAt,
+      });
+      const result = await drill(fault);
       expectInvariants(result);
-      expect(supervised?.restarts).toBeGreaterThan(restartsBefore);
+      expect(supervised.restarts).toBeGreaterThan(restartsBefore);
+      // How soon it answered is printed (a measurement, not a timed assertion); that it did, and
+      // with the consumer's state in its readiness, is checked.
+      const recovery = await fault.recovery;
+      expect(recovery).toMatchObject({
+        app,
+        consumerWhenAnswered: expect.stringMatching(/^join(ing|ed)$/),
+      });
+      expect(result.measurements).toEqual([expect.stringContaining(`${app} restarted`)]);
     },
   );
 
