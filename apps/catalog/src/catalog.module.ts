@@ -44,7 +44,7 @@ export class CatalogModule {
               await connection.db.admin().ping();
             },
             kafka: () => messaging.check(),
-            consumer: async () => messaging.consumer(),
+            consumer: () => messaging.consumer(),
           }),
         }),
         MessagingModule.forRootAsync({
@@ -63,6 +63,8 @@ export class CatalogModule {
               consume: {
                 topics: [Topics.catalogCommands],
                 sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+                // Its three partitions at once, each in order (one order's messages share a partition).
+                partitionsConcurrently: 3,
               },
             };
           },

@@ -9,7 +9,10 @@ import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { CancelOrderHandler } from './application/cancel-order/cancel-order.handler';
 import { CreateOrderSagaOrchestrator } from './application/create-order-saga/create-order-saga.orchestrator';
-import { createOrderSaga } from './application/create-order-saga/create-order.saga';
+import {
+  CREATE_ORDER_SAGA,
+  createOrderSaga,
+} from './application/create-order-saga/create-order.saga';
 import { PlaceOrderHandler } from './application/place-order/place-order.handler';
 import { CUSTOMER_DIRECTORY } from './application/ports/customer-directory.port';
 import { PRICE_CATALOG } from './application/ports/price-catalog.port';
@@ -55,6 +58,8 @@ export class OrderModule {
             consume: {
               topics: [Topics.orderSagaReplies],
               sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+              // Its three partitions at once, each in order (one order's messages share a partition).
+              partitionsConcurrently: 3,
             },
           }),
         }),
@@ -87,7 +92,7 @@ export class OrderModule {
         {
           provide: SagaMetrics,
           inject: [Registry],
-          useFactory: (registry: Registry) => new SagaMetrics(registry),
+          useFactory: (registry: Registry) => new SagaMetrics(registry, [CREATE_ORDER_SAGA]),
         },
         {
           provide: CreateOrderSagaOrchestrator,

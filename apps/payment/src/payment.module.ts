@@ -54,6 +54,8 @@ export class PaymentModule {
             consume: {
               topics: [Topics.paymentCommands],
               sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+              // Its three partitions at once, each in order (one order's messages share a partition).
+              partitionsConcurrently: 3,
             },
           }),
         }),

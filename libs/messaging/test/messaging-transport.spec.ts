@@ -66,7 +66,7 @@ describe('the messaging transport in a hybrid app (real PostgreSQL and Kafka)', 
         inject: [MessagingHealth],
         useFactory: (messaging: MessagingHealth) => ({
           kafka: () => messaging.check(),
-          consumer: async () => messaging.consumer(),
+          consumer: () => messaging.consumer(),
         }),
       }),
     ]);

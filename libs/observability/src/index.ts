@@ -10,6 +10,7 @@ export { ObservabilityModule } from './lib/observability.module';
 export {
   type HealthCheck,
   type HealthChecks,
+  type HealthState,
   HealthController,
   HealthModule,
   type HealthModuleOptions,

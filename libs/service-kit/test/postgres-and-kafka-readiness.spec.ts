@@ -17,8 +17,8 @@ class StandInMessagingHealth {
     if (this.outage) throw this.outage;
   }
 
-  consumer(): 'joining' | 'joined' {
-    return this.consumerState;
+  async consumer(): Promise<{ state: 'joining' | 'joined' }> {
+    return { state: this.consumerState };
   }
 }
 

@@ -68,12 +68,12 @@ export class SupervisedApp {
     return this.isRunning() ? this.child?.pid : undefined;
   }
 
-  /** How many times the supervisor started the app again after it died. */
   /** When the current (or last) process was started, in ms since the epoch; 0 before the first. */
   get lastStartedAt(): number {
     return this.startedAt;
   }
 
+  /** How many times the supervisor started the app again after it died. */
   get restarts(): number {
     return this.restartCount;
   }

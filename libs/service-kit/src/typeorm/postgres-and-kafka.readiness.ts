@@ -14,7 +14,7 @@ export function postgresAndKafkaReadiness(): HealthModuleOptions {
     useFactory: (dataSource: DataSource, messaging: MessagingHealth) => ({
       database: () => dataSource.query('SELECT 1'),
       kafka: () => messaging.check(),
-      consumer: async () => messaging.consumer(),
+      consumer: () => messaging.consumer(),
     }),
   };
 }

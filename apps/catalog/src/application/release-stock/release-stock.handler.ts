@@ -20,10 +20,8 @@ export class ReleaseStockHandler {
   ) {}
 
   async execute(orderId: string): Promise<ReleaseStockOutcome> {
-    const reservation =
-      (await this.reservations.find(orderId)) ??
-      (await this.reservations.open(orderId, [], 'released'));
-    return this.settle(reservation);
+    // The stored record, or a released one when there is none (one round trip either way).
+    return this.settle(await this.reservations.open(orderId, [], 'released'));
   }
 
   private async settle(reservation: StockReservation): Promise<ReleaseStockOutcome> {
@@ -42,8 +40,8 @@ export class ReleaseStockHandler {
     }
     let queued = false;
     for (const line of reservation.lines) {
-      await this.stock.releaseLine(line.productId, orderId, line.quantity);
-      queued = (await this.stock.syncLowStockAlert(line.productId)) || queued;
+      const level = await this.stock.releaseLine(line.productId, orderId, line.quantity);
+      queued = (await this.stock.syncLowStockAlert(line.productId, level)) || queued;
     }
     if (queued) this.events.notify();
     await this.reservations.transition(orderId, ['releasing'], 'released');

@@ -11,7 +11,10 @@ import {
 } from '../../domain/stock-reservation';
 import { ProductEventsForwarder } from '../../infrastructure/messaging/product-events.forwarder';
 import { ProductMongooseRepository } from '../../infrastructure/persistence/product.mongoose-repository';
-import { StockMongooseRepository } from '../../infrastructure/persistence/stock.mongoose-repository';
+import {
+  type StockLevel,
+  StockMongooseRepository,
+} from '../../infrastructure/persistence/stock.mongoose-repository';
 import { StockReservationMongooseRepository } from '../../infrastructure/persistence/stock-reservation.mongoose-repository';
 import { type ReserveStockCommand } from './reserve-stock.command';
 
@@ -51,6 +54,7 @@ export class ReserveStockHandler {
   private async reserveLines(reservation: StockReservation): Promise<ReservationOutcome> {
     const { orderId, lines } = reservation;
     const shortages: Shortage[] = [];
+    const levels = new Map<string, StockLevel>();
     for (const line of lines) {
       if (shortages.length > 0) {
         // Already rejected: only find out whether this line would have been short too.
@@ -62,6 +66,7 @@ export class ReserveStockHandler {
         continue;
       }
       const result = await this.stock.reserveLine(line.productId, orderId, line.quantity);
+      if (result.kind === 'reserved') levels.set(line.productId, result.level);
       if (result.kind === 'short') {
         shortages.push({
           productId: line.productId,
@@ -78,28 +83,42 @@ export class ReserveStockHandler {
         : await this.reservations.transition(orderId, ['reserving'], 'rejected', {
             rejection: { reason: shortageReason(shortages), shortages },
           });
-    const stored = await this.reservations.find(orderId);
-    if (!stored) throw new Error(`reservation ${orderId} disappeared`);
-    if (!decided) return this.settle(stored); // a concurrent delivery decided first: follow it
-    if (stored.status === 'rejected') await this.giveBack(stored);
-    else await this.syncAlerts(stored);
-    const outcome = decidedOutcome(stored);
+    if (!decided) {
+      // A concurrent delivery decided first: follow it.
+      const stored = await this.reservations.find(orderId);
+      if (!stored) throw new Error(`reservation ${orderId} disappeared`);
+      return this.settle(stored);
+    }
+    if (decided.status === 'rejected') await this.giveBack(decided);
+    else await this.syncAlerts(decided, levels);
+    const outcome = decidedOutcome(decided);
     if (!outcome) throw new Error(`reservation ${orderId} has no decision`);
     return outcome;
   }
 
   /** Undoes whatever lines are held (each release is a no-op where nothing is). */
   private async giveBack(reservation: StockReservation): Promise<void> {
+    const levels = new Map<string, StockLevel>();
     for (const line of reservation.lines) {
-      await this.stock.releaseLine(line.productId, reservation.orderId, line.quantity);
+      const level = await this.stock.releaseLine(
+        line.productId,
+        reservation.orderId,
+        line.quantity,
+      );
+      if (level) levels.set(line.productId, level);
     }
-    await this.syncAlerts(reservation);
+    await this.syncAlerts(reservation, levels);
   }
 
-  private async syncAlerts(reservation: StockReservation): Promise<void> {
+  /** `levels`: what this command's own movements left, where known (each spares a read). */
+  private async syncAlerts(
+    reservation: StockReservation,
+    levels: ReadonlyMap<string, StockLevel> = new Map(),
+  ): Promise<void> {
     let queued = false;
     for (const line of reservation.lines) {
-      queued = (await this.stock.syncLowStockAlert(line.productId)) || queued;
+      const level = levels.get(line.productId);
+      queued = (await this.stock.syncLowStockAlert(line.productId, level)) || queued;
     }
     if (queued) this.events.notify();
   }

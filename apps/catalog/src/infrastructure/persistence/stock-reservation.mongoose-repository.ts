@@ -37,38 +37,53 @@ export class StockReservationMongooseRepository {
     status: Extract<ReservationStatus, 'reserving' | 'released'>,
   ): Promise<StockReservation> {
     const now = new Date();
+    let stored: StockReservationDocument | null;
     try {
-      await this.reservations.create({
-        _id: orderId,
-        lines,
-        status,
-        reservedAt: null,
-        rejection: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      // One round trip: inserted if absent, and whichever record is stored comes back.
+      stored = await this.reservations
+        .findOneAndUpdate(
+          { _id: orderId },
+          {
+            $setOnInsert: {
+              lines,
+              status,
+              reservedAt: null,
+              rejection: null,
+              createdAt: now,
+              updatedAt: now,
+            },
+          },
+          { upsert: true, returnDocument: 'after' },
+        )
+        .lean();
     } catch (error) {
-      // Opened before (a redelivery, or a release that came first): keep that one.
+      // A concurrent delivery inserted it between our look and our insert: keep that one.
       if (!(error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      stored = await this.reservations.findById(orderId).lean();
     }
-    const stored = await this.find(orderId);
     if (!stored) throw new Error(`reservation ${orderId} vanished right after it was opened`);
-    return stored;
+    return toReservation(stored);
   }
 
-  /** Moves the record from one of `from` to `to`; false when it was in another status. */
+  /**
+   * Moves the record from one of `from` to `to` and returns it as moved;
+   * undefined when it was in another status.
+   */
   async transition(
     orderId: string,
     from: readonly ReservationStatus[],
     to: ReservationStatus,
     decision: Partial<Pick<StockReservation, 'reservedAt' | 'rejection'>> = {},
-  ): Promise<boolean> {
+  ): Promise<StockReservation | undefined> {
     return this.serializer.run(`reservation:${orderId}`, async () => {
-      const result = await this.reservations.updateOne(
-        { _id: orderId, status: { $in: [...from] } },
-        { $set: { status: to, updatedAt: new Date(), ...decision } },
-      );
-      return result.matchedCount === 1;
+      const moved = await this.reservations
+        .findOneAndUpdate(
+          { _id: orderId, status: { $in: [...from] } },
+          { $set: { status: to, updatedAt: new Date(), ...decision } },
+          { returnDocument: 'after' },
+        )
+        .lean();
+      return moved ? toReservation(moved) : undefined;
     });
   }
 }
@@ -76,7 +91,9 @@ export class StockReservationMongooseRepository {
 function toReservation(document: StockReservationDocument): StockReservation {
   return {
     orderId: document._id,
-    lines: document.lines.map(({ productId, quantity }) => ({ productId, quantity })),
+    // Absent rather than empty when inserted by an upsert on FerretDB v1, which drops empty
+    // arrays and nulls from `$setOnInsert`.
+    lines: (document.lines ?? []).map(({ productId, quantity }) => ({ productId, quantity })),
     status: document.status,
     reservedAt: document.reservedAt ?? null,
     rejection: document.rejection ?? null,

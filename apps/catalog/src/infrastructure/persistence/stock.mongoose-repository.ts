@@ -6,8 +6,18 @@ import { isStockLow } from '../../domain/product';
 import { ProductDocument } from './product.schema';
 import { ProductWritesSerializer } from './product-writes.serializer';
 
+/** A product's stock as a write left it: what the low-stock latch is decided on. */
+export interface StockLevel {
+  available: number;
+  lowStockThreshold: number;
+  lowStockAlerted: boolean;
+  deletedAt?: Date | null;
+}
+
 export type ReserveLineResult =
-  { kind: 'reserved' } | { kind: 'already-reserved' } | { kind: 'short'; available: number };
+  | { kind: 'reserved'; level: StockLevel }
+  | { kind: 'already-reserved' }
+  | { kind: 'short'; available: number };
 
 /**
  * Stock movements, each one conditional single-document update that carries
@@ -31,19 +41,24 @@ export class StockMongooseRepository {
     const key = reservationKey(orderId);
     return this.serializer.run(productId, async () => {
       const now = new Date();
-      const result = await this.products.updateOne(
-        {
-          _id: productId,
-          deletedAt: null,
-          available: { $gte: quantity },
-          [key]: { $exists: false },
-        },
-        {
-          $inc: { available: -quantity, reserved: quantity },
-          $set: { [key]: { quantity, reservedAt: now }, updatedAt: now },
-        },
-      );
-      if (result.matchedCount === 1) return { kind: 'reserved' };
+      // The document as updated comes back with the answer: the low-stock check needs no read.
+      const updated = await this.products
+        .findOneAndUpdate(
+          {
+            _id: productId,
+            deletedAt: null,
+            available: { $gte: quantity },
+            [key]: { $exists: false },
+          },
+          {
+            $inc: { available: -quantity, reserved: quantity },
+            $set: { [key]: { quantity, reservedAt: now }, updatedAt: now },
+          },
+          // No projection: FerretDB v1 does not implement findAndModify's `fields`.
+          { returnDocument: 'after' },
+        )
+        .lean();
+      if (updated) return { kind: 'reserved', level: levelOf(updated) };
       if (await this.products.exists({ _id: productId, [key]: { $exists: true } })) {
         return { kind: 'already-reserved' };
       }
@@ -54,14 +69,46 @@ export class StockMongooseRepository {
     });
   }
 
-  /** Gives the order's hold back to `available`; a no-op when it holds nothing here. */
-  async releaseLine(productId: string, orderId: string, quantity: number): Promise<boolean> {
-    return this.endHold(productId, orderId, { available: quantity, reserved: -quantity });
+  /**
+   * Gives the order's hold back to `available`; a no-op when it holds nothing
+   * here. Returns the stock as the release left it, undefined after a no-op.
+   */
+  async releaseLine(
+    productId: string,
+    orderId: string,
+    quantity: number,
+  ): Promise<StockLevel | undefined> {
+    const key = reservationKey(orderId);
+    return this.serializer.run(productId, async () => {
+      const updated = await this.products
+        .findOneAndUpdate(
+          { _id: productId, [key]: { $exists: true } },
+          {
+            $inc: { available: quantity, reserved: -quantity },
+            $unset: { [key]: '' },
+            $set: { updatedAt: new Date() },
+          },
+          { returnDocument: 'after' },
+        )
+        .lean();
+      return updated ? levelOf(updated) : undefined;
+    });
   }
 
-  /** Turns the order's hold into a sale; a no-op when it holds nothing here. */
+  /** Turns the order's hold into a sale (`available` does not move); a no-op when it holds nothing here. */
   async commitLine(productId: string, orderId: string, quantity: number): Promise<boolean> {
-    return this.endHold(productId, orderId, { reserved: -quantity, sold: quantity });
+    const key = reservationKey(orderId);
+    return this.serializer.run(productId, async () => {
+      const result = await this.products.updateOne(
+        { _id: productId, [key]: { $exists: true } },
+        {
+          $inc: { reserved: -quantity, sold: quantity },
+          $unset: { [key]: '' },
+          $set: { updatedAt: new Date() },
+        },
+      );
+      return result.matchedCount === 1;
+    });
   }
 
   /** Restock (positive) or write-off (negative, never below zero available). */
@@ -91,18 +138,27 @@ export class StockMongooseRepository {
    * event (in the product, with the latch, in one update) when stock is at or
    * below the threshold and the latch is open; reopens it above. Run after
    * every stock movement; a crash before it is caught up by the next one.
+   * `left`, the level a movement just left, spares the first read (the update
+   * is conditional on it, so a level that moved since is read again).
    * Returns true when an event was queued.
    */
-  async syncLowStockAlert(productId: string): Promise<boolean> {
+  async syncLowStockAlert(productId: string, left?: StockLevel): Promise<boolean> {
+    // The common case is decided without a round trip: the latch matches the level it left.
+    if (left && !left.deletedAt) {
+      if (isStockLow(left.available, left.lowStockThreshold) === left.lowStockAlerted) return false;
+    }
     return this.serializer.run(productId, async () => {
       // Conditional on the values read, so the event states the stock it was decided on.
       for (let attempt = 0; attempt < 5; attempt += 1) {
-        const product = await this.products
-          .findOne(
-            { _id: productId },
-            { available: 1, lowStockThreshold: 1, lowStockAlerted: 1, deletedAt: 1 },
-          )
-          .lean();
+        const product: StockLevel | null =
+          attempt === 0 && left
+            ? left
+            : await this.products
+                .findOne(
+                  { _id: productId },
+                  { available: 1, lowStockThreshold: 1, lowStockAlerted: 1, deletedAt: 1 },
+                )
+                .lean();
         if (!product || product.deletedAt) return false;
         const low = isStockLow(product.available, product.lowStockThreshold);
         if (low === product.lowStockAlerted) return false;
@@ -135,21 +191,15 @@ export class StockMongooseRepository {
       return false;
     });
   }
+}
 
-  private endHold(
-    productId: string,
-    orderId: string,
-    increments: Record<string, number>,
-  ): Promise<boolean> {
-    const key = reservationKey(orderId);
-    return this.serializer.run(productId, async () => {
-      const result = await this.products.updateOne(
-        { _id: productId, [key]: { $exists: true } },
-        { $inc: increments, $unset: { [key]: '' }, $set: { updatedAt: new Date() } },
-      );
-      return result.matchedCount === 1;
-    });
-  }
+function levelOf(product: StockLevel): StockLevel {
+  return {
+    available: product.available,
+    lowStockThreshold: product.lowStockThreshold,
+    lowStockAlerted: product.lowStockAlerted,
+    deletedAt: product.deletedAt ?? null,
+  };
 }
 
 /** Order ids are UUIDs: no `.` or `$`, so safe as a field name. */

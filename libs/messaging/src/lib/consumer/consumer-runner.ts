@@ -39,6 +39,13 @@ export interface ConsumerRunnerOptions<TTransaction> {
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   sessionTimeoutMs?: number;
+  /**
+   * How many of its partitions the member handles at once (default 1: one
+   * message at a time). Messages of one partition stay in order whatever the
+   * number, so per-key order holds; handlers must allow other keys' messages
+   * beside theirs.
+   */
+  partitionsConcurrently?: number;
   /** Outcomes and dead letters on /metrics. */
   metrics?: ConsumerMetrics;
 }
@@ -77,6 +84,7 @@ export class ConsumerRunner<TTransaction> {
   private readonly maxAttempts: number;
   private readonly backoff: BackoffPolicy;
   private started = false;
+  private stopped = false;
   private joined = false;
   private crashed: string | undefined;
   private readonly outcomeListeners: ((outcome: MessageOutcome, message: KafkaMessage) => void)[] =
@@ -94,7 +102,7 @@ export class ConsumerRunner<TTransaction> {
     // Sleeps stay well under the session timeout; heartbeats surround each one.
     this.backoff = options.backoff ?? { initialDelayMs: 500, maxDelayMs: 10_000 };
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.joined = true;
+      this.joined = !this.stopped;
     });
     this.consumer.on(this.consumer.events.REBALANCING, () => {
       this.joined = false;
@@ -131,12 +139,13 @@ export class ConsumerRunner<TTransaction> {
    * nothing else of the service should wait with it.
    */
   async start(options: { waitForGroup?: boolean } = {}): Promise<void> {
-    if (this.started) return;
+    if (this.started || this.stopped) return;
     this.started = true;
     await this.producer.connect();
     await this.consumer.connect();
     await this.subscribe();
     const running = this.consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.consumeBatch(payload),
@@ -175,6 +184,10 @@ export class ConsumerRunner<TTransaction> {
 
   /** Waits for the message in hand to settle (or be released), then leaves the group. */
   async stop(): Promise<void> {
+    // Also when the group has not admitted the member yet: a join that completes after this
+    // must not hand it messages (kafkajs's stop is a no-op until the runner runs).
+    this.stopped = true;
+    this.joined = false;
     if (!this.started) return;
     this.started = false;
     try {
@@ -188,7 +201,7 @@ export class ConsumerRunner<TTransaction> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } =
       payload;
     const topic = this.options.topicNames.logical(batch.topic);
-    const owned = (): boolean => isRunning() && !isStale();
+    const owned = (): boolean => isRunning() && !isStale() && !this.stopped;
     for (const message of batch.messages) {
       if (!owned()) return;
       let outcome: MessageOutcome;

@@ -39,7 +39,13 @@ export class MongoOutboxStore implements OutboxStore {
   }
 
   static async ensureIndexes(db: Db): Promise<void> {
-    await db.collection(OUTBOX_COLLECTION).createIndex({ sentAt: 1, createdAt: 1, _id: 1 });
+    const outbox = db.collection<MongoOutboxDocument>(OUTBOX_COLLECTION);
+    await outbox.createIndex({ pending: 1, createdAt: 1, _id: 1 });
+    // Messages written before the `pending` flag existed and not sent yet: flag them.
+    await outbox.updateMany(
+      { sentAt: null, pending: { $exists: false } },
+      { $set: { pending: true } },
+    );
   }
 
   private get leaseMs(): number {
@@ -100,7 +106,7 @@ export class MongoOutboxStore implements OutboxStore {
   async markSent(ids: string[]): Promise<void> {
     await this.db
       .collection<MongoOutboxDocument>(OUTBOX_COLLECTION)
-      .updateMany({ _id: { $in: ids } }, { $set: { sentAt: new Date() } });
+      .updateMany({ _id: { $in: ids } }, { $set: { pending: false, sentAt: new Date() } });
   }
 
   async recordFailure(ids: string[], error: string): Promise<void> {

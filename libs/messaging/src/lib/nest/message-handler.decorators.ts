@@ -25,13 +25,20 @@ class ErrorsToTransport implements ExceptionFilter {
 }
 const errorsToTransport = UseFilters(new ErrorsToTransport());
 
+/** Where Nest keeps a method's parameter decorators (`@Payload()`, `@Ctx()`), by `<type>:<index>`. */
+const PARAM_ARGS_METADATA = '__routeArguments__';
+
 /**
  * What every handler gets, as `@Payload() data, @Ctx() context` would give
  * it: Nest passes only the payload to a method without parameter decorators.
+ * A parameter the method decorates itself (`@Payload(SomePipe)`) is kept.
  */
 function dataAndContext(target: object, key: string | symbol): void {
-  Payload()(target, key, 0);
-  Ctx()(target, key, 1);
+  const declared = (Reflect.getMetadata(PARAM_ARGS_METADATA, target.constructor, key) ??
+    {}) as Record<string, { index: number }>;
+  const taken = new Set(Object.values(declared).map(({ index }) => index));
+  if (!taken.has(0)) Payload()(target, key, 0);
+  if (!taken.has(1)) Ctx()(target, key, 1);
 }
 
 /** A method decorator that only fits methods of the `TShape` signature (fewer parameters fit too). */
@@ -43,8 +50,9 @@ type MethodDecoratorFor<TShape> = <TMethod extends TShape>(
 
 /**
  * Marks a controller method as the handler of one or more message types, on
- * the messaging transport (`@EventPattern` under the hood, so Nest's
- * interceptors and guards apply). The method gets the message's data, parsed
+ * the messaging transport (`@EventPattern` under the hood: guards,
+ * interceptors and pipes declared on the controller or the method apply; the
+ * app's global ones do not, see connectMessaging). The method gets the message's data, parsed
  * and checked against its contract, and an `InboxContext` with the envelope
  * and the store's transaction:
  *

@@ -19,7 +19,7 @@ export class MessagingHealth {
    * the service unready, since HTTP does not depend on it (a replica restarted
    * after a crash waits for its group until the dead member's session ends).
    */
-  consumer(): ConsumerState {
-    return this.transport.consumerState();
+  async consumer(): Promise<{ state: ConsumerState }> {
+    return { state: this.transport.consumerState() };
   }
 }

@@ -22,6 +22,8 @@ interface CommonMessagingOptions {
      * above the longest pause between heartbeats (a slow handler).
      */
     sessionTimeoutMs?: number;
+    /** Partitions handled at once, each in order (default 1); see ConsumerRunnerOptions. */
+    partitionsConcurrently?: number;
   };
   relay?: { enabled?: boolean; pollIntervalMs?: number };
 }

@@ -23,6 +23,7 @@ import { type EntityManager } from 'typeorm';
 import { causedBy } from '../consumer/caused-by';
 import { ConsumerRunner } from '../consumer/consumer-runner';
 import { type MessageHandler } from '../consumer/message-handler';
+import { NonRetriableError } from '../consumer/non-retriable.error';
 import { type Inbox } from '../inbox/inbox';
 import { TypeormInbox } from '../inbox/typeorm-inbox';
 import { TopicNames } from '../kafka/topic-names';
@@ -30,7 +31,7 @@ import { provisionTopics } from '../kafka/topic-provisioner';
 import { type MessagingLogger } from '../messaging-logger';
 import { MongoInbox } from '../mongo/mongo-inbox';
 import { MongoOutboxStore } from '../mongo/mongo-outbox.store';
-import { OUTBOX_COLLECTION } from '../mongo/mongo-outbox.writer';
+import { type MongoOutboxDocument, OUTBOX_COLLECTION } from '../mongo/mongo-outbox.writer';
 import {
   type OutboxBacklog,
   registerConsumerLagGauge,
@@ -158,6 +159,8 @@ export class MessagingTransport
     const logger = this.messagingLogger();
     if (options.provisionTopics?.length) await this.provision(kafka, topics);
     if (options.mongo) await MongoOutboxStore.ensureIndexes(options.mongo.db);
+    // Closed while starting (a shutdown during provisioning): start nothing that nobody stops.
+    if (this.closing) return;
     if (options.relay?.enabled !== false) {
       this.relay = new OutboxRelay({
         kafka,
@@ -193,8 +196,13 @@ export class MessagingTransport
         ...(options.consume.sessionTimeoutMs
           ? { sessionTimeoutMs: options.consume.sessionTimeoutMs }
           : {}),
+        ...(options.consume.partitionsConcurrently
+          ? { partitionsConcurrently: options.consume.partitionsConcurrently }
+          : {}),
       });
       await this.consumer.start({ waitForGroup: false });
+      // close() may have run while it subscribed: it stopped a consumer that had not started yet.
+      if (this.closing) await this.consumer.stop();
     }
   }
 
@@ -274,11 +282,16 @@ export class MessagingTransport
       if (!refused) throw error;
       result = refused;
     }
+    // A handler that breaks its own contract fails the same way every time: no retries.
     if (handler.extras?.[COMMAND_EXTRA]) {
-      if (!isReply(result)) throw new Error(`the handler of ${envelope.type} returned no reply`);
+      if (!isReply(result)) {
+        throw new NonRetriableError(`the handler of ${envelope.type} returned no reply`);
+      }
       await this.sendReply(send, result);
     } else if (result !== undefined) {
-      throw new Error(`the handler of ${envelope.type} returned a value; only commands reply`);
+      throw new NonRetriableError(
+        `the handler of ${envelope.type} returned a value; only command handlers reply`,
+      );
     }
   }
 
@@ -321,12 +334,10 @@ export class MessagingTransport
   private async outboxBacklog(): Promise<OutboxBacklog> {
     const { options } = this;
     if (options.mongo) {
-      const outbox = options.mongo.db.collection<{ createdAt: Date; sentAt: Date | null }>(
-        OUTBOX_COLLECTION,
-      );
+      const outbox = options.mongo.db.collection<MongoOutboxDocument>(OUTBOX_COLLECTION);
       const [messages, oldest] = await Promise.all([
-        outbox.countDocuments({ sentAt: null }),
-        outbox.findOne({ sentAt: null }, { sort: { createdAt: 1 }, projection: { createdAt: 1 } }),
+        outbox.countDocuments({ pending: true }),
+        outbox.findOne({ pending: true }, { sort: { createdAt: 1 }, projection: { createdAt: 1 } }),
       ]);
       return { messages, oldestCreatedAt: oldest?.createdAt ?? null };
     }

@@ -12,10 +12,20 @@ import { Public } from '@shop/auth';
 
 /**
  * A readiness check: resolves when its dependency answers, throws (or times
- * out) otherwise. A check that resolves with a string reports that state
- * (e.g. a consumer `joining` its group) in place of `up`, without failing.
+ * out) otherwise. A check that resolves with a `HealthState` reports its
+ * state (e.g. a consumer `joining` its group) in place of `up`, without failing.
  */
 export type HealthCheck = () => Promise<unknown>;
+
+/** What a check resolves with to report a state other than `up`. */
+export interface HealthState {
+  state: string;
+}
+
+const isHealthState = (value: unknown): value is HealthState =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { state?: unknown }).state === 'string';
 export type HealthChecks = Readonly<Record<string, HealthCheck>>;
 
 const HEALTH_CHECKS = Symbol('shop.health.checks');
@@ -38,7 +48,7 @@ async function run(check: HealthCheck): Promise<CheckResult> {
   });
   try {
     const answer = await Promise.race([check(), timeout]);
-    return { state: typeof answer === 'string' ? answer : 'up' };
+    return { state: isHealthState(answer) ? answer.state : 'up' };
   } catch (error) {
     return { failure: error instanceof Error ? error.message : String(error) };
   } finally {
