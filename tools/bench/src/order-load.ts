@@ -1,72 +1,45 @@
-// `npm run bench:orders`: orders driven through the gateway at a fixed rate;
-// measures orders per second completed, the time from POST /orders to the
-// order's final state (from its OrderApproved/OrderRejected event) and each
-// app's memory. Writes bench/order-load-report.md. A report, not a test.
+// `npm run bench:orders`: orders driven through the gateway at fixed offered
+// rates. A rate sweep finds the knee (orders spread over the catalog), a hot
+// phase puts every order on one product, the floor (bare kafkajs and pg, the
+// same hops and commits) runs beside, and every run ends with its invariants
+// checked in the services' databases. Measures completed/s, the time from
+// POST /orders to the final state, each step, CPU per process and each app's
+// memory; writes bench/order-load-report.md with the previous report's
+// figures beside. A report, not a test.
 import { APP_NAMES, buildApps, startSystem } from '@shop/demo';
-import { down, settingsToEnv, up } from '@shop/infra';
+import { down, runningProcess, settingsToEnv, up } from '@shop/infra';
 import { parseMessage, Topics } from '@shop/contracts';
 import { freePortsFor, TestMongoDatabase, TestPostgresDatabase, uniqueName } from '@shop/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeMachine } from './machine';
+import { measureFloor, SAGA_HOPS, type FloorResult } from './order-load/floor';
+import { checkInvariants, sagasEnded, stockSnapshot } from './order-load/invariants';
+import {
+  type GatewayCall,
+  type PhaseResult,
+  runPhase,
+  stepLatencies,
+} from './order-load/load-phase';
+import { memoryOf, type WatchedProcess } from './order-load/process-usage';
+import { previousFigures, renderReport } from './order-load/report';
 
 const root = resolve(__dirname, '../../..');
+const reportPath = join(root, 'bench', 'order-load-report.md');
 const admin = { email: 'admin@example.com', password: 'manage-the-shop-42' };
 const customer = { email: 'customer@example.com', password: 'buy-something-42' };
-const address = {
-  recipient: 'Load',
-  line1: '1 Busy Road',
-  city: 'Paris',
-  postalCode: '75001',
-  country: 'FR',
-};
 
-interface Phase {
-  name: string;
-  rate: number;
-  seconds: number;
-}
-
-const PHASES: Phase[] = [
-  {
-    name: 'latency (50 orders/s offered)',
-    rate: Number(process.env['LOAD_LOW_RATE'] ?? 50),
-    seconds: 20,
-  },
-  {
-    name: 'throughput (200 orders/s offered)',
-    rate: Number(process.env['LOAD_HIGH_RATE'] ?? 200),
-    seconds: 10,
-  },
-];
-
-interface PhaseResult {
-  phase: Phase;
-  offered: number;
-  accepted: number;
-  refused: Record<string, number>;
-  completed: number;
-  approved: number;
-  completedPerSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-}
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted.length === 0
-    ? Number.NaN
-    : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
-
-function memoryOf(pid: number | undefined): { rss: number; peak: number } {
-  if (!pid) return { rss: Number.NaN, peak: Number.NaN };
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) =>
-    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
-}
+const numbers = (value: string | undefined, fallback: number[]): number[] =>
+  value ? value.split(',').map(Number) : fallback;
+/** Offered rates, ascending; the sweep stops after the knee. */
+const SWEEP = numbers(process.env['BENCH_SWEEP'], [10, 25, 50, 100, 200]);
+const PHASE_SECONDS = Number(process.env['BENCH_PHASE_SECONDS'] ?? 15);
+const HOT_RATE = Number(process.env['BENCH_HOT_RATE'] ?? 100);
+/** How long a phase's accepted orders may take to end after its last was sent. */
+const DRAIN_MS = Number(process.env['BENCH_DRAIN_SECONDS'] ?? 120) * 1_000;
+const SERVERS = ['kafka', 'postgres', 'mongo', 'redis'] as const;
 
 async function main(): Promise<void> {
   const { settings } = await up();
@@ -75,9 +48,12 @@ async function main(): Promise<void> {
   const logDirectory = mkdtempSync(join(root, 'tmp', 'order-load-'));
   await buildApps(join(logDirectory, 'build.log'));
   const databases = await Promise.all(
-    ['users', 'orders', 'payments'].map((name) => TestPostgresDatabase.create(`load-${name}`)),
+    ['users', 'orders', 'payments', 'floor'].map((name) =>
+      TestPostgresDatabase.create(`load-${name}`),
+    ),
   );
-  const [users, orders, payments] = databases as [
+  const [users, orders, payments, floorDatabase] = databases as [
+    TestPostgresDatabase,
     TestPostgresDatabase,
     TestPostgresDatabase,
     TestPostgresDatabase,
@@ -113,16 +89,11 @@ async function main(): Promise<void> {
     brokers: settings.kafkaBrokers,
     logLevel: logLevel.WARN,
   });
-  const consumer = kafka.consumer({ groupId: `${prefix}load-observer` });
+  const observer = kafka.consumer({ groupId: `${prefix}load-observer` });
+  const log = (line: string) => process.stderr.write(`[load] ${line}\n`);
   try {
     const gateway = system.urls.gateway;
-    const call = async (
-      method: string,
-      path: string,
-      token: string | undefined,
-      body?: unknown,
-      headers: Record<string, string> = {},
-    ) => {
+    const call: GatewayCall = async (method, path, token, body, headers = {}) => {
       const response = await fetch(`${gateway}${path}`, {
         method,
         headers: {
@@ -142,24 +113,32 @@ async function main(): Promise<void> {
       (await call('POST', '/api/v1/auth/login', undefined, account)).body['accessToken'] as string;
     const adminToken = await login(admin);
     const customerToken = await login(customer);
+    const adjust = async (productId: string, delta: number) => {
+      const answer = await call('POST', `/api/v1/products/${productId}/stock`, adminToken, {
+        delta,
+      });
+      if (answer.status !== 200) {
+        throw new Error(`stock adjustment of ${productId} answered ${answer.status}`);
+      }
+    };
     const products = (
       (await call('GET', '/api/v1/products?limit=100', undefined)).body['items'] as { id: string }[]
     ).map(({ id }) => id);
-    // Every product, topped up so no order is short: the run measures the saga, not the shortage path.
-    for (const id of products)
-      await call('POST', `/api/v1/products/${id}/stock`, adminToken, { delta: 50_000 });
+    const [hotProduct, ...spreadProducts] = products as [string, ...string[]];
+    // The spread products topped up so none is short: the sweep measures the saga, not the shortage path.
+    for (const id of spreadProducts) await adjust(id, 50_000);
 
-    const ended = new Map<string, { at: number; approved: boolean }>();
-    await consumer.connect();
-    await consumer.subscribe({ topic: `${prefix}${Topics.orderEvents}`, fromBeginning: true });
-    await consumer.run({
+    const finals = new Map<string, { at: number; approved: boolean }>();
+    await observer.connect();
+    await observer.subscribe({ topic: `${prefix}${Topics.orderEvents}`, fromBeginning: true });
+    await observer.run({
       eachMessage: async ({ message }) => {
         const { envelope } = parseMessage(message.value);
         if (
           envelope.type === 'order.OrderApproved.v1' ||
           envelope.type === 'order.OrderRejected.v1'
         ) {
-          ended.set(envelope.correlationId, {
+          finals.set(envelope.correlationId, {
             at: Date.parse(envelope.time),
             approved: envelope.type === 'order.OrderApproved.v1',
           });
@@ -167,151 +146,129 @@ async function main(): Promise<void> {
       },
     });
 
-    const results: PhaseResult[] = [];
+    const processes: WatchedProcess[] = [
+      ...APP_NAMES.map((app) => ({ name: app, pid: () => system.apps.get(app)?.pid })),
+      ...SERVERS.map((server) => ({
+        name: server === 'mongo' ? settings.mongodbServer : server,
+        pid: () => runningProcess(server)?.pid,
+      })),
+      { name: 'load generator', pid: () => process.pid },
+    ];
+    // Idle: started, logged in, stock topped up, nothing else for a few seconds.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const idle = new Map(APP_NAMES.map((app) => [app, memoryOf(system.apps.get(app)?.pid).rss]));
+    const stockBefore = await stockSnapshot(catalog.url);
+    const restocked = new Map<string, number>();
+
+    const sweep: PhaseResult[] = [];
+    const steps = new Map<number, Map<string, { p50: number; max: number }>>();
     let counter = 0;
-    for (const phase of PHASES) {
-      process.stderr.write(`[load] ${phase.name}: ${phase.rate}/s for ${phase.seconds} s\n`);
-      const sent: { orderId: string; at: number }[] = [];
-      const refused: Record<string, number> = {};
-      const total = phase.rate * phase.seconds;
-      const started = Date.now();
-      const inFlight: Promise<void>[] = [];
-      for (let index = 0; index < total; index += 1) {
-        const due = started + (index * 1_000) / phase.rate;
-        const wait = due - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        counter += 1;
-        const productId = products[counter % products.length] as string;
-        inFlight.push(
-          (async () => {
-            const at = Date.now();
-            try {
-              const answer = await call(
-                'POST',
-                '/api/v1/orders',
-                customerToken,
-                {
-                  items: [{ productId, quantity: 1 }],
-                  paymentMethod: { token: 'tok_visa' },
-                  shippingAddress: address,
-                },
-                { 'idempotency-key': randomUUID() },
-              );
-              if (answer.status === 202)
-                sent.push({ orderId: answer.body['orderId'] as string, at });
-              else refused[answer.status] = (refused[answer.status] ?? 0) + 1;
-            } catch (error) {
-              const reason = (error as Error).message;
-              refused[reason] = (refused[reason] ?? 0) + 1;
-            }
-          })(),
-        );
-      }
-      await Promise.all(inFlight);
-      const deadline = Date.now() + 90_000;
-      while (Date.now() < deadline && sent.some(({ orderId }) => !ended.has(orderId))) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      const done = sent.filter(({ orderId }) => ended.has(orderId));
-      const latencies = done
-        .map(({ orderId, at }) => (ended.get(orderId)?.at ?? at) - at)
-        .sort((a, b) => a - b);
-      const lastEnd = Math.max(...done.map(({ orderId }) => ended.get(orderId)?.at ?? 0));
-      results.push({
-        phase,
-        offered: total,
-        accepted: sent.length,
-        refused,
-        completed: done.length,
-        approved: done.filter(({ orderId }) => ended.get(orderId)?.approved).length,
-        completedPerSecond: done.length / ((lastEnd - started) / 1_000),
-        p50: percentile(latencies, 50),
-        p95: percentile(latencies, 95),
-        p99: percentile(latencies, 99),
+    for (const rate of SWEEP) {
+      log(`sweep: ${rate}/s for ${PHASE_SECONDS} s`);
+      const result = await runPhase({
+        spec: {
+          name: `spread, ${rate}/s`,
+          rate,
+          seconds: PHASE_SECONDS,
+          productFor: () => spreadProducts[(counter += 1) % spreadProducts.length] as string,
+        },
+        call,
+        token: customerToken,
+        finals,
+        processes,
+        drainMs: DRAIN_MS,
       });
+      sweep.push(result);
+      steps.set(rate, await stepLatencies(call, customerToken));
+      log(
+        `  ${result.completedPerSecond.toFixed(1)} completed/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
+      );
+      if (result.completedPerSecond < 0.9 * rate) break;
     }
-    // Where the time goes: each participant step, from its command to its reply, over a sample.
-    const sample = (await call('GET', '/api/v1/orders?limit=50', customerToken)).body['items'] as {
-      id: string;
-    }[];
-    const steps = new Map<string, number[]>();
-    for (const { id } of sample) {
-      const order = (await call('GET', `/api/v1/orders/${id}`, customerToken)).body as {
-        saga: { timeline: { at: string; step: string | null; event: string }[] } | null;
-      };
-      const sentAt = new Map<string, number>();
-      for (const entry of order.saga?.timeline ?? []) {
-        if (!entry.step) continue;
-        if (entry.event === 'command-sent') sentAt.set(entry.step, Date.parse(entry.at));
-        const sent = sentAt.get(entry.step);
-        if (entry.event === 'reply-received' && sent !== undefined) {
-          steps.set(entry.step, [...(steps.get(entry.step) ?? []), Date.parse(entry.at) - sent]);
-        }
-      }
-    }
-    const stepRows = [...steps].map(([step, values]) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      return `| ${step} | ${percentile(sorted, 50)} | ${sorted.at(-1)} |`;
+
+    // Every order on one product, with stock for 80 % of them: the rest must be refused.
+    const hotOrders = Math.round(HOT_RATE * PHASE_SECONDS);
+    const hotStock = Math.floor(hotOrders * 0.8);
+    const hotAvailable = stockBefore.get(hotProduct)?.available ?? 0;
+    await adjust(hotProduct, hotStock - hotAvailable);
+    restocked.set(hotProduct, hotStock - hotAvailable);
+    log(`hot product: ${HOT_RATE}/s for ${PHASE_SECONDS} s on ${hotStock} units`);
+    const hotResult = await runPhase({
+      spec: {
+        name: `hot product, ${HOT_RATE}/s`,
+        rate: HOT_RATE,
+        seconds: PHASE_SECONDS,
+        productFor: () => hotProduct,
+      },
+      call,
+      token: customerToken,
+      finals,
+      processes,
+      drainMs: DRAIN_MS,
     });
-    const memory = APP_NAMES.map((app) => ({ app, ...memoryOf(system.apps.get(app)?.pid) }));
-    const totalRss = memory.reduce((sum, { rss }) => sum + rss, 0);
-    const totalPeak = memory.reduce((sum, { peak }) => sum + peak, 0);
-    const row = (result: PhaseResult) =>
-      `| ${result.phase.name} | ${result.offered} | ${result.accepted} | ${result.completed} (${result.approved} approved) | ${result.completedPerSecond.toFixed(1)} | ${result.p50} | ${result.p95} | ${result.p99} | ${
-        Object.entries(result.refused)
-          .map(([why, count]) => `${count}× ${why}`)
-          .join(', ') || 'none'
-      } |`;
-    const [low, high] = results as [PhaseResult, PhaseResult];
-    mkdirSync(join(root, 'bench'), { recursive: true });
-    writeFileSync(
-      join(root, 'bench', 'order-load-report.md'),
-      `# Order load
+    const loaded = APP_NAMES.map((app) => ({
+      app,
+      idle: idle.get(app) ?? Number.NaN,
+      ...memoryOf(system.apps.get(app)?.pid),
+    }));
+    // The stock is committed after OrderApproved: read it once every saga ended.
+    const running = await sagasEnded(orders.url, DRAIN_MS);
+    if (running > 0) log(`${running} sagas still running after ${DRAIN_MS / 1_000} s`);
+    const hotAfter = (await stockSnapshot(catalog.url)).get(hotProduct);
+    const soldOnHot = (hotAfter?.sold ?? 0) - (stockBefore.get(hotProduct)?.sold ?? 0);
 
-\`npm run bench:orders\` on ${new Date().toISOString().slice(0, 10)}: orders placed through the gateway
-at a fixed offered rate by one customer (one line, \`tok_visa\`, stock
-topped up so none is short), against the five apps as \`npm run demo\` runs
-them (built output, one process each) on this machine's PostgreSQL, Kafka
-and MongoDB-wire server. The time to the final state runs from sending
-\`POST /orders\` to the order's \`OrderApproved\` (or \`OrderRejected\`) event,
-read from Kafka. Load generator, apps and servers share the machine.
-
-## Machine
-
-${describeMachine()}
-- MongoDB-wire server: ${settings.mongodbServer}
-
-## Orders
-
-| phase | offered | accepted (202) | reached a final state | completed/s | p50 ms | p95 ms | p99 ms | refused |
-|---|---|---|---|---|---|---|---|---|
-${results.map(row).join('\n')}
-
-## Where the time goes
-
-Each participant step of the last ${sample.length} orders, from the command sent to the reply received:
-
-| step | p50 ms | max ms |
-|---|---|---|
-${stepRows.join('\n')}
-
-## Memory (RSS at the end of the run, and peak)
-
-| app | RSS MiB | peak MiB |
-|---|---|---|
-${memory.map(({ app, rss, peak }) => `| ${app} | ${rss.toFixed(0)} | ${peak.toFixed(0)} |`).join('\n')}
-| **all five** | **${totalRss.toFixed(0)}** | **${totalPeak.toFixed(0)}** |
-
-## Against the goals
-
-- 200 orders/s completed: ${high.completedPerSecond.toFixed(1)}/s (${high.completedPerSecond >= 200 ? 'met' : 'not met'})
-- saga p99 under 250 ms at 50 orders/s: ${low.p99} ms (${low.p99 < 250 ? 'met' : 'not met'})
-- five apps under 600 MB RSS together: ${totalRss.toFixed(0)} MiB (${totalRss < 600 ? 'met' : 'not met'})
-`,
+    log('invariants');
+    const invariants = await checkInvariants(
+      { ordersUrl: orders.url, paymentsUrl: payments.url, catalogUrl: catalog.url },
+      stockBefore,
+      restocked,
     );
-    process.stderr.write('[load] report written to bench/order-load-report.md\n');
+    for (const { name, ok, detail } of invariants)
+      log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`);
+
+    let floor: FloorResult | undefined;
+    if (SWEEP.includes(50) && sweep.some((phase) => phase.spec.rate === 50)) {
+      log('floor: bare kafkajs and pg at 50/s');
+      floor = await measureFloor({
+        brokers: settings.kafkaBrokers,
+        postgresUrl: floorDatabase.url,
+        topicPrefix: prefix,
+        hops: SAGA_HOPS,
+        rate: 50,
+        seconds: PHASE_SECONDS,
+      });
+      log(`  floor p50 ${floor.p50} ms, p99 ${floor.p99} ms`);
+    }
+
+    mkdirSync(join(root, 'bench'), { recursive: true });
+    const previous = previousFigures(
+      existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : undefined,
+    );
+    writeFileSync(
+      reportPath,
+      renderReport({
+        machine: describeMachine(),
+        mongoServer: settings.mongodbServer,
+        phaseSeconds: PHASE_SECONDS,
+        sweep,
+        steps,
+        hot: { result: hotResult, stock: hotStock, soldOnHot },
+        floor,
+        processes: processes.map(({ name }) => name),
+        memory: loaded.map(({ app, idle: idleRss, rss, peak }) => ({
+          app,
+          idle: idleRss,
+          loaded: rss,
+          peak,
+        })),
+        invariants,
+        previous,
+      }),
+    );
+    log('report written to bench/order-load-report.md');
+    if (!invariants.every(({ ok }) => ok)) process.exitCode = 1;
   } finally {
-    await consumer.disconnect();
+    await observer.disconnect();
     await system.stop();
     await Promise.all([...databases.map((database) => database.drop()), catalog.drop()]);
     if (process.env['CI'] === 'true') await down();

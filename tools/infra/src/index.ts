@@ -26,3 +26,5 @@ export {
   stopNativeKafka,
 } from './native/kafka-server';
 export { KAFKA_VERSION } from './versions';
+/** A server this checkout started and that still runs (its pid, for the benchmarks' CPU accounting). */
+export { runningProcess } from './managed-process';

@@ -58,6 +58,9 @@ export interface ConsumerRunnerStatus {
   crashed: string | undefined;
 }
 
+/** A long batch commits its progress every so many messages, so a crash redelivers few. */
+const COMMIT_EVERY = 100;
+
 /** The handler threw: counts toward maxAttempts. Anything else (the inbox's database) is retried until it recovers. */
 class HandlerFailure extends Error {
   constructor(override readonly cause: unknown) {
@@ -71,7 +74,7 @@ class PartitionReleased extends Error {}
 /**
  * Consumes with manual offsets: a message's offset is committed only after its
  * handler's transaction (effects + outgoing messages + inbox row) committed,
- * or after it was parked on the DLQ. Poison messages (unparseable, breaking
+ * or after it was parked on the DLQ, once per batch. Poison messages (unparseable, breaking
  * their contract, no handler, NonRetriableError) go to the DLQ at once; a
  * failing handler is retried with backoff, then dead-lettered; an outage of
  * the inbox's own database is waited out, never dead-lettered. Heartbeats go
@@ -202,31 +205,49 @@ export class ConsumerRunner<TTransaction> {
       payload;
     const topic = this.options.topicNames.logical(batch.topic);
     const owned = (): boolean => isRunning() && !isStale() && !this.stopped;
-    for (const message of batch.messages) {
-      if (!owned()) return;
-      let outcome: MessageOutcome;
-      try {
-        outcome = await this.settle(topic, batch.partition, message, heartbeat, owned);
-      } catch (error) {
-        if (error instanceof PartitionReleased) return;
-        throw error;
-      }
-      resolveOffset(message.offset);
+    // Offsets are committed once per batch (and every COMMIT_EVERY messages of a long one), not
+    // per message: a commit is a broker round trip and a write to __consumer_offsets. A message
+    // settled but not yet committed when the member dies is delivered again, and the inbox
+    // answers it as a duplicate.
+    let settled: string | undefined;
+    let sinceCommit = 0;
+    const commit = async (): Promise<void> => {
+      if (settled === undefined) return;
+      const offset = (BigInt(settled) + 1n).toString();
+      settled = undefined;
+      sinceCommit = 0;
       // Not consumer.commitOffsets(): kafkajs skips that silently once stop() began,
-      // which would leave the message in hand uncommitted on every graceful shutdown.
+      // which would leave the messages in hand uncommitted on every graceful shutdown.
       await commitOffsetsIfNecessary({
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [
-              { partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
-            ],
-          },
-        ],
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
       });
-      await heartbeat();
-      this.options.metrics?.settled(topic, outcome);
-      for (const listener of this.outcomeListeners) listener(outcome, message);
+    };
+    try {
+      for (const message of batch.messages) {
+        if (!owned()) return;
+        let outcome: MessageOutcome;
+        try {
+          outcome = await this.settle(topic, batch.partition, message, heartbeat, owned);
+        } catch (error) {
+          if (error instanceof PartitionReleased) return;
+          throw error;
+        }
+        resolveOffset(message.offset);
+        settled = message.offset;
+        this.options.metrics?.settled(topic, outcome);
+        for (const listener of this.outcomeListeners) listener(outcome, message);
+        if ((sinceCommit += 1) >= COMMIT_EVERY) await commit();
+        await heartbeat();
+      }
+    } finally {
+      await commit().catch((error: unknown) => {
+        // The partition moved on (a rebalance): its next owner gets these again, as duplicates.
+        this.options.logger.warn('offsets not committed; the next owner redelivers them', {
+          topic,
+          partition: batch.partition,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      });
     }
   }
 
