@@ -1,7 +1,7 @@
 import { createMessage, ReleaseStockSucceededV1, Topics } from '@shop/contracts';
 import { TestKafkaNamespace, TestMongoDatabase } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
-import { type Db, MongoClient } from 'mongodb';
+import { type Db, type Document, MongoClient } from 'mongodb';
 import {
   deterministicMessageId,
   MongoOutboxStore,
@@ -118,6 +118,37 @@ describe(`Mongo outbox (real ${process.env['MONGODB_SERVER']} and Kafka)`, () =>
         .collection(OUTBOX_COLLECTION)
         .countDocuments({ partitionKey: orderId, sentAt: null }),
     ).toBe(0);
+  });
+
+  it('finds its work with a query the server answers without reading every sent message', async () => {
+    // The relay's own query, as it goes over the wire.
+    const watched = await MongoClient.connect(database.url, { monitorCommands: true });
+    const finds: Document[] = [];
+    watched.on('commandStarted', ({ commandName, command }) => {
+      if (commandName === 'find' && command['find'] === OUTBOX_COLLECTION) finds.push(command);
+    });
+    const writer = new MongoOutboxWriter(db);
+    await writer.append(releasedReply(randomUUID(), randomUUID()));
+    const store = new MongoOutboxStore(watched.db(database.name), { relayName: 'explain' });
+
+    const fetched = await store.fetchUnsent(10);
+    const filter = finds[0]?.['filter'] as Document;
+    const plan = await db
+      .collection(OUTBOX_COLLECTION)
+      .find(filter)
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(10)
+      .explain();
+    await watched.close();
+
+    expect(fetched.length).toBeGreaterThan(0);
+    if (process.env['MONGODB_SERVER'] === 'ferretdb') {
+      // FerretDB hands the filter to PostgreSQL; a `sentAt: null` filter it would evaluate
+      // itself, after decoding every message kept (measured: 240 ms a fetch at 6 000).
+      expect(plan['filterPushdown']).toBe(true);
+    } else {
+      expect(JSON.stringify(plan['queryPlanner'])).toContain('IXSCAN');
+    }
   });
 
   it('lets one relay hold the lease; another gets it once the first lets go', async () => {

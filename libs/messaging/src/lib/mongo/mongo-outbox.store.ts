@@ -86,7 +86,9 @@ export class MongoOutboxStore implements OutboxStore {
   async fetchUnsent(limit: number): Promise<OutboxRecord[]> {
     const documents = await this.db
       .collection<MongoOutboxDocument>(OUTBOX_COLLECTION)
-      .find({ sentAt: null })
+      // By the flag, not `sentAt: null`, which FerretDB would evaluate itself over every
+      // message kept (see MongoOutboxDocument.pending).
+      .find({ pending: true })
       // First written, first sent: a deterministic id says nothing about when it was written.
       .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
