@@ -268,6 +268,23 @@ describe(`catalog stock participant over Kafka (real ${server} and Kafka)`, () =
     expect(await stockOf(b)).toEqual({ available: 4, reserved: 1, sold: 0, holds: 1 });
   });
 
+  it('finishes a commit retried after a crash between its decision and the stock', async () => {
+    const productId = await productWith(5);
+    const orderId = randomUUID();
+    const reserve = await send(ReserveStockV1, { orderId, items: [{ productId, quantity: 2 }] });
+    await repliesTo(reserve.envelope.id);
+    // The first attempt recorded the commit, then the process died before the product moved.
+    await reservations.updateOne({ _id: orderId }, { $set: { status: 'committed' } });
+    const beforeRetry = await stockOf(productId);
+
+    const commit = await send(CommitStockV1, { orderId });
+    const [reply] = await repliesTo(commit.envelope.id);
+
+    expect(beforeRetry).toEqual({ available: 3, reserved: 2, sold: 0, holds: 1 });
+    expect(reply?.['type']).toBe('catalog.CommitStockSucceeded.v1');
+    expect(await stockOf(productId)).toEqual({ available: 3, reserved: 0, sold: 2, holds: 0 });
+  });
+
   it('never oversells: 20 concurrent orders for the last 5 units, through the service stock writer', async () => {
     const productId = await productWith(5);
     const handler = app.get(ReserveStockHandler);

@@ -2,14 +2,15 @@
  * An order's stock reservation (one per order id), the participant's memory
  * between ReserveStock, ReleaseStock and CommitStock:
  *
- *   reserving ──▶ reserved ──▶ committing ──▶ committed
+ *   reserving ──▶ reserved ──▶ committed
  *       │            │
  *       ▼            ▼
  *   rejected ──▶ releasing ──▶ released       (reserving also ──▶ releasing)
  *
  * Every transition is persisted before the product updates it stands for, so
  * a retry after a crash resumes the same way; the product updates themselves
- * are idempotent per (product, order).
+ * are idempotent per (product, order). (`committing`, between reserved and
+ * committed, is left by earlier versions; a commit still resumes from it.)
  */
 export type ReservationStatus =
   'reserving' | 'reserved' | 'rejected' | 'releasing' | 'released' | 'committing' | 'committed';

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { COMMITTABLE } from '../../domain/stock-reservation';
+import { COMMITTABLE, type StockReservation } from '../../domain/stock-reservation';
 import { StockReservationMongooseRepository } from '../../infrastructure/persistence/stock-reservation.mongoose-repository';
 import { StockMongooseRepository } from '../../infrastructure/persistence/stock.mongoose-repository';
 
 export type CommitStockOutcome = { kind: 'committed' } | { kind: 'refused'; reason: string };
 
-/** After the order is approved: its held units become sold (they left `available` when reserved). */
+/**
+ * After the order is approved: its held units become sold (they left
+ * `available` when reserved). The decision is recorded first (the record
+ * moves to `committed` and comes back with its lines), then each product
+ * turns the order's hold into a sale; a hold's move is a no-op once done, so
+ * a redelivered command, or a retry after a crash between the two, finishes
+ * the lines and answers the same.
+ */
 @Injectable()
 export class CommitStockHandler {
   constructor(
@@ -14,25 +21,23 @@ export class CommitStockHandler {
   ) {}
 
   async execute(orderId: string): Promise<CommitStockOutcome> {
-    // The usual case in one round trip: the move to `committing` returns the record.
-    const reservation = await this.reservations.transition(orderId, COMMITTABLE, 'committing');
-    if (!reservation) return this.answerFromStored(orderId);
-    for (const line of reservation.lines) {
-      await this.stock.commitLine(line.productId, orderId, line.quantity);
-    }
-    await this.reservations.transition(orderId, ['committing'], 'committed');
-    return { kind: 'committed' };
-  }
-
-  /** Not committable: already committed (a redelivery), or refused with why. */
-  private async answerFromStored(orderId: string): Promise<CommitStockOutcome> {
-    const reservation = await this.reservations.find(orderId);
-    if (!reservation) return { kind: 'refused', reason: `no reservation for order ${orderId}` };
-    if (reservation.status === 'committed') return { kind: 'committed' };
-    if (COMMITTABLE.includes(reservation.status)) return this.execute(orderId); // moved back meanwhile
+    // The usual case in one round trip for the decision, one per line for the stock.
+    const reservation = await this.reservations.transition(orderId, COMMITTABLE, 'committed');
+    if (reservation) return this.commitLines(reservation);
+    const stored = await this.reservations.find(orderId);
+    if (!stored) return { kind: 'refused', reason: `no reservation for order ${orderId}` };
+    if (stored.status === 'committed') return this.commitLines(stored);
+    if (COMMITTABLE.includes(stored.status)) return this.execute(orderId); // moved back meanwhile
     return {
       kind: 'refused',
-      reason: `the reservation of order ${orderId} is ${reservation.status}, not reserved`,
+      reason: `the reservation of order ${orderId} is ${stored.status}, not reserved`,
     };
+  }
+
+  private async commitLines(reservation: StockReservation): Promise<CommitStockOutcome> {
+    for (const line of reservation.lines) {
+      await this.stock.commitLine(line.productId, reservation.orderId, line.quantity);
+    }
+    return { kind: 'committed' };
   }
 }

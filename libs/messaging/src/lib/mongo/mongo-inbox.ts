@@ -3,14 +3,21 @@ import { type Db, MongoServerError } from 'mongodb';
 import { type Inbox, type InboxOutcome } from '../inbox/inbox';
 
 const INBOX_COLLECTION = 'inbox_messages';
+const DUPLICATE_KEY = 11000;
 
 /**
  * The inbox for a service on MongoDB without multi-document transactions. The
- * "processed" record is written after the handler succeeded, so it cannot be
- * atomic with the handler's effects: handlers must themselves be idempotent
- * (single-document updates that carry the message's key, outgoing messages
- * with deterministic ids). The record then only spares a redelivered message
- * the work; a crash between effect and record re-runs a handler that converges.
+ * "processed" record cannot be atomic with the handler's effects, so handlers
+ * must themselves be idempotent (single-document updates that carry the
+ * message's key, outgoing messages with deterministic ids): a crash between
+ * effect and record re-runs a handler that converges.
+ *
+ * Given that, the record is not read before the handler: it is written after,
+ * and a record already there tells a redelivery apart (outcome `duplicate`)
+ * once the idempotent handler has made it harmless. A read first would spare a
+ * redelivered message its work at the price of one more round trip for every
+ * message, and redeliveries are rare (a rebalance, a crash before the offset
+ * commit).
  */
 export class MongoInbox implements Inbox<Db> {
   constructor(private readonly db: Db) {}
@@ -23,14 +30,17 @@ export class MongoInbox implements Inbox<Db> {
     const inbox = this.db.collection<{ _id: string; type: string; processedAt: Date }>(
       INBOX_COLLECTION,
     );
-    const _id = `${consumer}:${envelope.id}`;
-    if (await inbox.findOne({ _id })) return 'duplicate';
     await work(this.db);
     try {
-      await inbox.insertOne({ _id, type: envelope.type, processedAt: new Date() });
+      await inbox.insertOne({
+        _id: `${consumer}:${envelope.id}`,
+        type: envelope.type,
+        processedAt: new Date(),
+      });
     } catch (error) {
-      // A concurrent delivery recorded it first; the idempotent handler made that harmless.
-      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+      // Handled before (or by a concurrent delivery): the idempotent handler changed nothing.
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return 'duplicate';
+      throw error;
     }
     return 'processed';
   }
