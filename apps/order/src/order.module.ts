@@ -81,7 +81,10 @@ export class OrderModule {
         {
           provide: CUSTOMER_DIRECTORY,
           inject: [UpstreamClients],
-          useFactory: (clients: UpstreamClients) => new UserServiceCustomerDirectory(clients.users),
+          useFactory: (clients: UpstreamClients) =>
+            new UserServiceCustomerDirectory(clients.users, {
+              confirmedForMs: config.CUSTOMER_CONFIRMED_FOR_MS,
+            }),
         },
         {
           provide: PRICE_CATALOG,

@@ -23,6 +23,8 @@ export const orderConfigSchema = z.object({
   AUTH_AUDIENCE: z.string().min(1).default('shop'),
   /** The user service: customer checks, with the caller's token forwarded. */
   USER_SERVICE_URL: z.url().default('http://localhost:3001'),
+  /** How long a customer the user service confirmed stays confirmed (0: ask for every order). */
+  CUSTOMER_CONFIRMED_FOR_MS: z.coerce.number().int().min(0).default(30_000),
   /** The catalog service: the price snapshot of an order's products. */
   CATALOG_SERVICE_URL: z.url().default('http://localhost:3002'),
   /** Per attempt; reads are retried `UPSTREAM_RETRIES` times on top. */

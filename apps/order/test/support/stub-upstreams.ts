@@ -18,6 +18,7 @@ export class StubUpstreams {
   readonly customers = new Set<string>();
   readonly products = new Map<string, CatalogProduct>();
   lookups = 0;
+  userChecks = 0;
   private failing = false;
   private readonly server: Server = createServer((request, response) => {
     void this.handle(request, response);
@@ -51,6 +52,7 @@ export class StubUpstreams {
     if (this.failing) return send(503, { title: 'unavailable' });
     const user = /^\/users\/([^/]+)$/.exec(request.url ?? '');
     if (request.method === 'GET' && user) {
+      this.userChecks += 1;
       const known =
         this.customers.has(user[1] ?? '') && request.headers.authorization?.startsWith('Bearer ');
       return known ? send(200, { id: user[1] }) : send(404, { title: 'not found' });

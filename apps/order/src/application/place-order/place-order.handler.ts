@@ -37,9 +37,12 @@ export class PlaceOrderHandler {
     const earlier = await this.replay(command, requestHash);
     if (earlier) return earlier;
 
-    await this.customers.assertCustomerExists(command.customerId, command.bearerToken);
     const productIds = command.items.map((item) => item.productId);
-    const prices = await this.catalog.priceSnapshot(productIds);
+    // Independent questions to two services: asked at once.
+    const [, prices] = await Promise.all([
+      this.customers.assertCustomerExists(command.customerId, command.bearerToken),
+      this.catalog.priceSnapshot(productIds),
+    ]);
     const unknown = productIds.filter((id) => !prices.has(id));
     if (unknown.length > 0) throw new UnknownProductsError(unknown);
 
