@@ -1,2 +1,7 @@
 /** `@shop/observability/tracing`: kept apart so that importing the lib does not load the SDK. */
-export { startTracing, type StartTracingOptions } from './lib/tracing/start-tracing';
+export {
+  type InstrumentationName,
+  instrumentationNames,
+  startTracing,
+  type StartTracingOptions,
+} from './lib/tracing/start-tracing';

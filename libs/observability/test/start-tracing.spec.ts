@@ -1,6 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { type NodeSDK } from '@opentelemetry/sdk-node';
-import { startTracing } from '../src/tracing';
+import { instrumentationNames, startTracing } from '../src/tracing';
 
 describe('startTracing', () => {
   const saved = { ...process.env };
@@ -53,5 +53,22 @@ describe('startTracing', () => {
 
     expect(sdk).toBeDefined();
     expect(span.isRecording()).toBe(true);
+  });
+
+  it('instruments databases and frameworks only when spans are recorded; HTTP always (it carries the context)', () => {
+    expect(instrumentationNames({ recording: false })).toEqual(['http', 'undici']);
+    expect(instrumentationNames({ recording: true })).toEqual([
+      'http',
+      'undici',
+      'pg',
+      'mongodb',
+      'ioredis',
+      'express',
+      'nestjs-core',
+    ]);
+    expect(instrumentationNames({ recording: true, without: ['nestjs-core', 'pg'] })).not.toEqual(
+      expect.arrayContaining(['nestjs-core']),
+    );
+    expect(instrumentationNames({ recording: true, without: ['pg'] })).not.toContain('pg');
   });
 });

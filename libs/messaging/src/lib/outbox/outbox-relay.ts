@@ -103,13 +103,17 @@ export class OutboxRelay {
         }
         if (!wasLeader) logger.log('outbox relay is the active relay');
         const batch = await store.fetchUnsent(this.batchSize);
-        if (batch.length === 0) {
+        if (batch.length > 0) {
+          await this.publish(batch);
+          this.consecutiveFailures = 0;
+        }
+        // A full batch: more may be waiting. Otherwise the outbox was drained as of the fetch,
+        // and whatever is committed after it signals itself (a signal that came meanwhile is
+        // kept): no second fetch that would find nothing.
+        if (batch.length < this.batchSize) {
           await this.purgeNowAndThen();
           await store.waitForWork(this.pollIntervalMs);
-          continue;
         }
-        await this.publish(batch);
-        this.consecutiveFailures = 0;
       } catch (error) {
         this.consecutiveFailures += 1;
         const delay = backoffDelay(this.backoff, this.consecutiveFailures);

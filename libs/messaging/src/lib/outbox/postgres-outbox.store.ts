@@ -5,6 +5,14 @@ import { WorkSignal } from './work-signal';
 
 export const OUTBOX_CHANNEL = 'outbox_messages';
 
+/**
+ * How long the leader's session may go unproven. Well under what the server
+ * takes to drop a silent session and free its lock for a standby (keepalive
+ * 10 s + 3 × 5 s), so a relay whose session went half-open stalls on its next
+ * proof before another can lead.
+ */
+const PROVE_SESSION_EVERY_MS = 5_000;
+
 interface OutboxRow {
   sequence: string;
   id: string;
@@ -27,6 +35,7 @@ export class PostgresOutboxStore implements OutboxStore {
   private readonly pool: Pool;
   private session: Client | undefined;
   private leader = false;
+  private provenAt = 0;
   private closed = false;
   private loseSession: ((why: string) => void) | undefined;
   private readonly work = new WorkSignal();
@@ -56,15 +65,19 @@ export class PostgresOutboxStore implements OutboxStore {
       [`outbox-relay:${this.options.relayName}`],
     );
     this.leader = result.rows[0]?.acquired === true;
+    this.provenAt = Date.now();
     return this.leader;
   }
 
   async holdLeadership(): Promise<boolean> {
     if (!this.leader) return this.tryAcquireLeadership();
-    // A half-open connection never reports `end`: prove the session (and its lock) alive.
+    // A half-open connection never reports `end`: prove the session (and its lock) alive,
+    // unless it did so lately (a query answered, a NOTIFY received).
+    if (Date.now() - this.provenAt < PROVE_SESSION_EVERY_MS) return true;
     const session = this.session;
     try {
       await session?.query('SELECT 1');
+      this.provenAt = Date.now();
     } catch (error) {
       this.loseSession?.((error as Error).message);
     }
@@ -154,6 +167,7 @@ export class PostgresOutboxStore implements OutboxStore {
     session.on('error', (error) => lose(error.message));
     session.on('end', () => lose('session ended'));
     session.on('notification', () => {
+      if (this.session === session) this.provenAt = Date.now();
       this.work.notify();
     });
     await session.connect();

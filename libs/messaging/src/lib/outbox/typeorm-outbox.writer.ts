@@ -19,22 +19,30 @@ export class TypeormOutboxWriter {
           '(dataSource.transaction(manager => ...)): outside one, the message could outlive a rollback.',
       );
     }
-    for (const message of Array.isArray(messages) ? messages : [messages]) {
-      const { topic, key } = message;
+    const batch = Array.isArray(messages) ? messages : [messages];
+    if (batch.length === 0) return;
+    const parameters: unknown[] = [OUTBOX_CHANNEL];
+    const rows = batch.map((message) => {
       const envelope = withActiveTrace(message.envelope);
-      await manager.query(
-        `INSERT INTO outbox_messages (id, topic, partition_key, type, headers, payload)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [
-          envelope.id,
-          topic,
-          key,
-          envelope.type,
-          JSON.stringify(headersOf(envelope)),
-          JSON.stringify(envelope),
-        ],
+      const first = parameters.length + 1;
+      parameters.push(
+        envelope.id,
+        message.topic,
+        message.key,
+        envelope.type,
+        JSON.stringify(headersOf(envelope)),
+        JSON.stringify(envelope),
       );
-    }
-    await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
+      return `(${[0, 1, 2, 3, 4, 5].map((offset) => `$${first + offset}`).join(', ')})`;
+    });
+    // One round trip: the rows (their `sequence` in the order given) and the relay's wake-up,
+    // which PostgreSQL delivers at commit (once per transaction, however many appends).
+    await manager.query(
+      `WITH written AS (
+         INSERT INTO outbox_messages (id, topic, partition_key, type, headers, payload)
+         VALUES ${rows.join(', ')} RETURNING 1)
+       SELECT pg_notify($1, '') FROM written LIMIT 1`,
+      parameters,
+    );
   }
 }

@@ -44,6 +44,26 @@ const INSTRUMENTATIONS = {
 
 export type InstrumentationName = keyof typeof INSTRUMENTATIONS;
 
+/**
+ * What a service runs when nothing records its spans: the HTTP client and
+ * server, which carry the trace context in and out (so logs keep their trace
+ * ids and the context reaches the next service). The database and framework
+ * instrumentations would only make spans nobody records: measured under
+ * order load, the pg and mongodb ones were 3.5–4.7 % of the apps' CPU (the
+ * mongodb one serializes every command into a statement string first).
+ */
+const PROPAGATING: readonly InstrumentationName[] = ['http', 'undici'];
+
+/** The instrumentations a service runs: all when its spans are recorded, else PROPAGATING; less `without`. */
+export function instrumentationNames(options: {
+  recording: boolean;
+  without?: readonly InstrumentationName[];
+}): InstrumentationName[] {
+  return (Object.keys(INSTRUMENTATIONS) as InstrumentationName[])
+    .filter((name) => options.recording || PROPAGATING.includes(name))
+    .filter((name) => !options.without?.includes(name));
+}
+
 export interface StartTracingOptions {
   /** Where spans go; by default OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, nowhere otherwise. */
   spanProcessors?: SpanProcessor[];
@@ -73,8 +93,9 @@ export interface StartTracingOptions {
  * when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `..._TRACES_ENDPOINT`) is set, with
  * the protocol, headers and sampler of the standard `OTEL_*` variables.
  * Otherwise a trace that starts here is not recorded at all (ParentBased,
- * root AlwaysOff): a fraction of a recording span's cost.
- * `OTEL_SDK_DISABLED=true` turns it all off.
+ * root AlwaysOff): a fraction of a recording span's cost, and only the HTTP
+ * instrumentations run (PROPAGATING). `OTEL_SDK_DISABLED=true` turns it all
+ * off.
  */
 export function startTracing(
   serviceName: string,
@@ -92,6 +113,7 @@ export function startTracing(
     Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) ||
     (Boolean(namedExporter) && namedExporter !== 'none');
   if (options.onlyWhenExporting && !exporting && !options.spanProcessors) return undefined;
+  const recording = exporting || Boolean(options.spanProcessors);
   // Metrics go through prom-client's /metrics, logs through pino: the SDK handles traces only.
   env['OTEL_METRICS_EXPORTER'] ??= 'none';
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
@@ -109,9 +131,10 @@ export function startTracing(
             spanProcessors: [new NoopSpanProcessor()],
             sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }),
           }),
-    instrumentations: Object.entries(INSTRUMENTATIONS)
-      .filter(([name]) => !options.without?.includes(name as InstrumentationName))
-      .map(([, create]) => create()),
+    instrumentations: instrumentationNames({
+      recording,
+      ...(options.without ? { without: options.without } : {}),
+    }).map((name) => INSTRUMENTATIONS[name]()),
   });
   sdk.start();
   // Spans still buffered at shutdown are flushed by ObservabilityModule (Nest's shutdown hooks).
