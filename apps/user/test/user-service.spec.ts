@@ -398,6 +398,40 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     }
   });
 
+  it('never promotes an existing account: an ADMIN_EMAIL a customer registered stops the start-up, the account unchanged', async () => {
+    const { email, tokens } = await registeredCustomer();
+    const port = await freePort();
+    const again = await createUserApp(
+      loadUserConfig({
+        NODE_ENV: 'test',
+        PORT: String(port),
+        USER_DATABASE_URL: database.url,
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        KAFKA_TOPIC_PREFIX: kafka.prefix,
+        ADMIN_EMAIL: email.toUpperCase(),
+        ADMIN_PASSWORD: 'the operator meant another passphrase',
+      }),
+    );
+    try {
+      await expect(startService(again, { port, host: '127.0.0.1' })).rejects.toThrow(
+        new InvalidConfigurationError(
+          `ADMIN_EMAIL ${email} belongs to an existing account without the admin role; ` +
+            'an existing account is never promoted: choose an address no account uses',
+        ),
+      );
+    } finally {
+      await again.close();
+    }
+
+    const login = await call('POST', '/auth/login', { email, password });
+    const claims = JSON.parse(
+      Buffer.from(login.body.accessToken.split('.')[1], 'base64url').toString(),
+    );
+    expect(login.status).toBe(200);
+    expect(claims.roles).toEqual(['customer']);
+    expect((await call('GET', '/users', undefined, tokens.accessToken)).status).toBe(403);
+  });
+
   it('serves its OpenAPI document, as committed (UPDATE_OPENAPI=1 rewrites apps/user/openapi.json)', async () => {
     const served = await call('GET', '/docs-json');
     const rendered = `${JSON.stringify(served.body, null, 2)}\n`;
