@@ -314,21 +314,60 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     );
   });
 
-  it('blocks an account after 5 failed logins (429, Retry-After), even for the right password, and an unknown email alike', async () => {
+  it('slows one address guessing an account with growing waits (429, Retry-After), even for the right password and for an unknown email, while the owner signs in from another address', async () => {
     const { email } = await registeredCustomer();
     const unknown = newEmail();
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      await call('POST', '/auth/login', { email, password: 'a wrong password, again' });
-      await call('POST', '/auth/login', { email: unknown, password: 'a wrong password, again' });
+    const attacker = { 'x-forwarded-for': '192.0.2.10' };
+    const guess = (account: string, guessed = 'a wrong password, again') =>
+      call('POST', '/auth/login', { email: account, password: guessed }, undefined, attacker);
+
+    const first = [await guess(email), await guess(email), await guess(email)];
+    const rightButWaiting = await guess(email, password);
+    const hammering = await Promise.all(Array.from({ length: 10 }, () => guess(email)));
+    const unknownFirst = [await guess(unknown), await guess(unknown), await guess(unknown)];
+    const unknownWaiting = await guess(unknown);
+    const owner = await call('POST', '/auth/login', { email, password }, undefined, {
+      'x-forwarded-for': '198.51.100.20',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const afterTheWait = await guess(email);
+    const longerWait = await guess(email);
+
+    expect(first.map((answer) => answer.status)).toEqual([401, 401, 401]);
+    expect(rightButWaiting.status).toBe(429);
+    expect(rightButWaiting.retryAfter).toBe('1');
+    expect(rightButWaiting.type).toContain('application/problem+json');
+    expect(rightButWaiting.body.type).toBe('https://shop.example/problems/too-many-login-attempts');
+    expect(unknownFirst.map((answer) => answer.status)).toEqual([401, 401, 401]);
+    expect(unknownWaiting.status).toBe(429);
+    expect(hammering.every((answer) => answer.status === 429)).toBe(true);
+    expect(owner.status).toBe(200);
+    expect(afterTheWait.status).toBe(401);
+    expect(longerWait.status).toBe(429);
+    expect(longerWait.retryAfter).toBe('2');
+  });
+
+  it('counts attempts atomically: a burst of concurrent guesses gets no more through than the limit, nor does a rotation of addresses in one IPv6 /64', async () => {
+    const { email } = await registeredCustomer();
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        call('POST', '/auth/login', { email, password: 'guessed at once' }, undefined, {
+          'x-forwarded-for': '192.0.2.11',
+        }),
+      ),
+    );
+    const rotated = [];
+    for (let host = 1; host <= 5; host += 1) {
+      rotated.push(
+        await call('POST', '/auth/login', { email, password: 'guessed again' }, undefined, {
+          'x-forwarded-for': `2001:db8:1:2::${host}`,
+        }),
+      );
     }
 
-    const blocked = await call('POST', '/auth/login', { email, password });
-    const blockedUnknown = await call('POST', '/auth/login', { email: unknown, password });
-
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.retryAfter)).toBeGreaterThan(0);
-    expect(blocked.body.type).toBe('https://shop.example/problems/too-many-login-attempts');
-    expect(blockedUnknown.status).toBe(429);
+    const statuses = burst.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([...Array(3).fill(401), ...Array(9).fill(429)]);
+    expect(rotated.map((answer) => answer.status)).toEqual([401, 401, 401, 429, 429]);
   });
 
   it('blocks a client address that fails too often across accounts, not the others (behind a trusted proxy)', async () => {
