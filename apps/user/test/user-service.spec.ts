@@ -3,6 +3,7 @@ import { type INestApplication } from '@nestjs/common';
 import { Topics, UserRegisteredV1 } from '@shop/contracts';
 import { InvalidConfigurationError, startService } from '@shop/service-kit';
 import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -103,6 +104,17 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     const registered = await call('POST', '/auth/register', { email, password });
     const login = await call('POST', '/auth/login', { email, password });
     return { email, tokens: login.body as Tokens, id: registered.body.id };
+  }
+
+  const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+  async function inDatabase<Rows = unknown>(sql: string, parameters: unknown[]): Promise<Rows> {
+    const connection = new DataSource({ type: 'postgres', url: database.url });
+    await connection.initialize();
+    try {
+      return (await connection.query(sql, parameters)) as Rows;
+    } finally {
+      await connection.destroy();
+    }
   }
 
   it('registers a customer (email normalized) and announces it on user.events', async () => {
@@ -236,6 +248,36 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     expect(reused.body.detail).toMatch(/already used/);
     expect(afterTheft.status).toBe(401);
     expect(afterTheft.body.detail).toMatch(/revoked/);
+  });
+
+  it('ends a session at its absolute lifetime: rotation never moves the end set at login', async () => {
+    const { tokens } = await registeredCustomer();
+    const rotated = (await call('POST', '/auth/refresh', { refreshToken: tokens.refreshToken }))
+      .body as Tokens;
+    const sessionEnds = await inDatabase<{ session_expires_at: Date; expires_at: Date }[]>(
+      `SELECT session_expires_at, expires_at FROM refresh_tokens
+        WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+      [hashOf(tokens.refreshToken)],
+    );
+    // The session reaches its end (as if 90 days had passed since the login).
+    await inDatabase(
+      `UPDATE refresh_tokens SET session_expires_at = now() - interval '1 second'
+        WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+      [hashOf(rotated.refreshToken)],
+    );
+    const refused = await call('POST', '/auth/refresh', { refreshToken: rotated.refreshToken });
+
+    expect(sessionEnds).toHaveLength(2);
+    const [atLogin, afterRotation] = sessionEnds.map((row) => row.session_expires_at.getTime());
+    expect(afterRotation).toBe(atLogin);
+    expect(atLogin).toBeGreaterThan(Date.now() + 89 * 86_400_000);
+    expect(atLogin).toBeLessThanOrEqual(Date.now() + 90 * 86_400_000);
+    for (const row of sessionEnds) {
+      expect(row.expires_at.getTime()).toBeLessThanOrEqual(row.session_expires_at.getTime());
+    }
+    expect(refused.status).toBe(401);
+    expect(refused.body.type).toBe('https://shop.example/problems/invalid-refresh-token');
+    expect(refused.body.detail).toMatch(/maximum lifetime/);
   });
 
   it('logs out: the session cannot be refreshed any more', async () => {

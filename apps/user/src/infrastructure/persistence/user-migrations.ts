@@ -3,6 +3,7 @@ import { CreateUsers1764201601000 } from './migrations/1764201601000-create-user
 import { CreateAddresses1764201601100 } from './migrations/1764201601100-create-addresses.migration';
 import { CreateLoginThrottles1764201601200 } from './migrations/1764201601200-create-login-throttles.migration';
 import { ThrottleLoginsPerAccountAndAddress1764201601300 } from './migrations/1764201601300-throttle-logins-per-account-and-address.migration';
+import { AddSessionAbsoluteExpiry1764201601400 } from './migrations/1764201601400-add-session-absolute-expiry.migration';
 
 export const USER_MIGRATIONS = [
   ...MESSAGING_MIGRATIONS,
@@ -10,4 +11,5 @@ export const USER_MIGRATIONS = [
   CreateAddresses1764201601100,
   CreateLoginThrottles1764201601200,
   ThrottleLoginsPerAccountAndAddress1764201601300,
+  AddSessionAbsoluteExpiry1764201601400,
 ];
