@@ -53,7 +53,7 @@ async function call(
 
 /**
  * A GET whose path is sent exactly as given: fetch (a WHATWG URL parser) would
- * turn `\\` into `/` and resolve `..` before sending, as curl does not.
+ * turn `\` into `/` and resolve `..` before sending, as curl does not.
  */
 function rawGet(
   base: string,

@@ -57,9 +57,11 @@ const RETURNED_RESPONSE_HEADERS = [
 ];
 
 /**
- * The edge, for every `/api/v1` request, in this order: match the route
- * table (404/405), limit per client address (429), authenticate and limit
- * per user (401/403/429), validate against the merged OpenAPI document (400),
+ * The edge, for every `/api/v1` request, in this order: refuse a path that
+ * could be read as another one (400), match the route table (404/405), limit
+ * per client address (429), authenticate and limit per user (401/403/429),
+ * check the path parameters' formats and validate against the merged OpenAPI
+ * document (400),
  * then answer from the product cache or forward to the service through its
  * resilient client (timeout, retries for reads, breaker: 503 or the last good
  * cached answer). Every answer carries the rate-limit headers.
@@ -120,7 +122,7 @@ export class EdgeProxy {
   async admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     // Refused below for want of a public route: counted as `unmatched`, not as `/api/v1/*`.
     request.metricsRoute = null;
-    // Matched and forwarded on a path that cannot be read as another one (no `..`, `\\`, `%2f`):
+    // Matched on a path that cannot be read as another one (no dot segment, backslash, `%2f`…):
     // a service gets the route's own template, never the client's path.
     const { path, query } = publicPathOf(request.url.slice(API_PREFIX.length));
     const match = this.matcher.match(request.method, path);
