@@ -6,6 +6,7 @@ import { ProblemDetailsFilter, createValidationPipe, trustProxySetting } from '@
 import { FastifyRequestObservability } from '@shop/observability';
 import { Logger } from 'nestjs-pino';
 import { type GatewayConfig } from './config/gateway-config';
+import { ROUTES } from './config/route-table';
 import { frameworkErrorAnswer } from './edge/framework-errors';
 import { gatewayProblemMapper } from './gateway-problem.mapper';
 import { GatewayModule } from './gateway.module';
@@ -70,10 +71,14 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
   });
   // Fastify's built-in text parser would hand the edge a body it does not forward: a 415 instead.
   fastify.removeContentTypeParser('text/plain');
-  // No allowed origin: no CORS hook at all.
+  // No allowed origin: no CORS hook at all. A preflight from an origin not listed (or with none
+  // listed) is answered by the edge without any Access-Control-Allow-* header.
   if (config.CORS_ORIGINS.length > 0) {
+    const allowed = new Set(config.CORS_ORIGINS);
     app.enableCors({
-      origin: config.CORS_ORIGINS,
+      // `false` for another origin: no CORS headers at all (a list would still send Allow-Methods).
+      origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+      methods: [...new Set(ROUTES.map((route) => route.method))],
       exposedHeaders: EXPOSED_HEADERS,
       // An OPTIONS without the preflight headers is not refused (as Express's cors did).
       strictPreflight: false,

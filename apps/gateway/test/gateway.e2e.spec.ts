@@ -3,6 +3,7 @@ import { type INestApplication } from '@nestjs/common';
 import { parseMessage, Topics } from '@shop/contracts';
 import { TestTokenIssuer } from '@shop/testing';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { v7 as uuidv7 } from 'uuid';
 import { loadGatewayConfig } from '../src/config/gateway-config';
 import { createGatewayApp } from '../src/gateway-app';
@@ -48,6 +49,30 @@ async function call(
     // Not JSON (Swagger UI's HTML): kept as text.
   }
   return { status: response.status, headers: response.headers, body };
+}
+
+/**
+ * A GET whose path is sent exactly as given: fetch (a WHATWG URL parser) would
+ * turn `\` into `/` and resolve `..` before sending, as curl does not.
+ */
+function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest({ host: hostname, port, path, headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text }),
+      );
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
 }
 
 describe('gateway in front of the real services (each its own process; real PostgreSQL, MongoDB-wire and Kafka)', () => {
@@ -310,6 +335,81 @@ describe('gateway in front of the real services (each its own process; real Post
     expect((await call(base, 'DELETE', '/api/v1/orders')).status).toBe(405);
   });
 
+  it('forwards only the route template with its parameters encoded: no dot segment, backslash or encoded separator reaches a service', async () => {
+    const customer = { authorization: `Bearer ${customerToken}` };
+    const attempts = [
+      await rawGet(base, '/api/v1/products/..\\metrics'),
+      await rawGet(base, '/api/v1/products/..%5Cmetrics'),
+      await rawGet(base, '/api/v1/products/%2e%2e%2fmetrics'),
+      await rawGet(base, '/api/v1/products/%2E%2E'),
+      await rawGet(base, '/api/v1/products/..'),
+      await rawGet(base, '/api/v1/orders/..\\metrics', customer),
+      await rawGet(base, '/api/v1/payments/..\\docs-json', customer),
+      await rawGet(base, '/api/v1/payments/..\\health\\ready', customer),
+    ];
+    // The same paths again: nothing was cached for them either.
+    const again = await rawGet(base, '/api/v1/products/..\\metrics');
+
+    for (const answer of [...attempts, again]) {
+      expect(answer.status).toBe(400);
+      expect(answer.headers['content-type']).toContain('application/problem+json');
+      expect(JSON.parse(answer.text).type).toBe('https://shop.example/problems/invalid-path');
+      expect(answer.text).not.toMatch(/http_requests_total|openapi|"checks"/);
+    }
+    expect(again.headers['x-cache']).toBeUndefined();
+    // A path parameter is a UUID or nothing reaches the service (declared so in the merged document).
+    const notUuid = await call(base, 'GET', '/api/v1/orders/metrics', { token: customerToken });
+    expect(notUuid.status).toBe(400);
+    expect(notUuid.body).toMatchObject({
+      type: 'https://shop.example/problems/invalid-request',
+      errors: [{ field: 'path.id', message: 'must be a UUID' }],
+    });
+    const spec = await call(base, 'GET', '/docs-json');
+    expect(spec.body.paths['/api/v1/products/{id}'].get.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'id',
+          in: 'path',
+          schema: { type: 'string', format: 'uuid' },
+        }),
+      ]),
+    );
+  });
+
+  it('answers a known path with another method 405 naming the methods it takes in Allow', async () => {
+    const deleteOrders = await call(base, 'DELETE', '/api/v1/orders', { token: customerToken });
+    expect(deleteOrders.status).toBe(405);
+    expect(deleteOrders.headers.get('allow')).toBe('GET, POST');
+    expect(deleteOrders.body.type).toBe('https://shop.example/problems/method-not-allowed');
+    const putProduct = await call(base, 'PUT', `/api/v1/products/${productId}`, { body: {} });
+    expect(putProduct.status).toBe(405);
+    expect(putProduct.headers.get('allow')).toBe('GET, PATCH, DELETE');
+  });
+
+  it("honours a client's Cache-Control: no-cache on a cached product read (asks the catalog again)", async () => {
+    const path = `/api/v1/products/${productId}`;
+    // Stored now, so that the read below is well within the fresh TTL.
+    await call(base, 'GET', path, { headers: { 'cache-control': 'no-cache' } });
+    const description = `revised ${uuidv7()}`;
+    const revised = await call(base, 'PATCH', path, {
+      token: adminToken,
+      body: { description },
+    });
+    expect(revised.status).toBe(200);
+
+    const cached = await call(base, 'GET', path);
+    const noCache = await call(base, 'GET', path, { headers: { 'cache-control': 'no-cache' } });
+    const pragma = await call(base, 'GET', path, { headers: { pragma: 'no-cache' } });
+
+    expect(cached.headers.get('x-cache')).toBe('HIT');
+    expect(cached.body.description).not.toBe(description);
+    expect(noCache.headers.get('x-cache')).toBe('MISS');
+    expect(noCache.body.description).toBe(description);
+    expect(pragma.headers.get('x-cache')).toBe('MISS');
+    // The fresh answer replaced the cached one.
+    expect((await call(base, 'GET', path)).body.description).toBe(description);
+  });
+
   it('keeps the edge tidy: request ids, trace context, security headers, body limits, problem+json', async () => {
     const given = await call(base, 'GET', '/api/v1/categories', {
       headers: { 'x-request-id': 'req-e2e-1' },
@@ -355,11 +455,11 @@ describe('gateway in front of the real services (each its own process; real Post
     expect(badUrl.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(badUrl.headers.get('x-content-type-options')).toBe('nosniff');
     // `//` would make the forwarded path name another host: refused before anything is sent.
-    expect((await call(base, 'GET', '/api/v1//products')).status).toBe(404);
+    expect((await call(base, 'GET', '/api/v1//products')).status).toBe(400);
     expect(
       (await call(base, 'POST', '/api/v1//auth/login', { body: { email: 'a@b.c', password: 'x' } }))
         .status,
-    ).toBe(404);
+    ).toBe(400);
     const unknown = await call(base, 'GET', '/api/v1/nowhere');
     expect(unknown.status).toBe(404);
     expect(unknown.body.type).toBe('https://shop.example/problems/route-not-found');
@@ -391,6 +491,29 @@ describe('gateway in front of the real services (each its own process; real Post
     // Without CORS_ORIGINS, no cross-origin access at all.
     const closed = await fetch(`${base}/api/v1/categories`, { headers: { origin } });
     expect(closed.headers.get('access-control-allow-origin')).toBeNull();
+
+    // A preflight from an origin not listed (or with none listed) is answered, without any
+    // Access-Control-Allow-* header: the browser reads that as a refusal.
+    for (const [gatewayUrl, from] of [
+      [strictBase, 'https://elsewhere.example'],
+      [base, origin],
+    ] as const) {
+      const refused = await fetch(`${gatewayUrl}/api/v1/orders`, {
+        method: 'OPTIONS',
+        headers: { origin: from, 'access-control-request-method': 'POST' },
+      });
+      expect(refused.status).toBe(204);
+      const allowHeaders = [...refused.headers.keys()].filter((name) =>
+        name.startsWith('access-control-allow'),
+      );
+      expect(allowHeaders).toEqual([]);
+    }
+    // The listed origin is allowed every method the public API uses.
+    const patchPreflight = await fetch(`${strictBase}/api/v1/users/me`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'PATCH' },
+    });
+    expect(patchPreflight.headers.get('access-control-allow-methods')).toContain('PATCH');
   });
 
   it('propagates W3C trace context: the order placed through the gateway carries the caller’s trace id into Kafka', async () => {
@@ -447,15 +570,22 @@ describe('gateway in front of the real services (each its own process; real Post
   });
 
   it('caches public product reads with an ETag, answering 304 to If-None-Match', async () => {
-    const first = await call(base, 'GET', `/api/v1/products/${productId}`);
+    // A product no order of these tests touches: its stock, so its answer, stays as it is.
+    const products = await call(base, 'GET', '/api/v1/products?limit=50');
+    const quiet = products.body.items.find((product: { id: string }) => product.id !== productId);
+    const path = `/api/v1/products/${quiet.id}`;
+    const first = await call(base, 'GET', path);
     expect(first.status).toBe(200);
     const etag = first.headers.get('etag') as string;
     expect(etag).toMatch(/^W\/"/);
-    const again = await call(base, 'GET', `/api/v1/products/${productId}`, {
-      headers: { 'if-none-match': etag },
-    });
+    // Sent as is: fetch adds `Cache-Control: no-cache` to a conditional request, which asks the
+    // catalog again (still a 304 when the answer is unchanged).
+    const again = await rawGet(base, path, { 'if-none-match': etag });
     expect(again.status).toBe(304);
-    expect(again.headers.get('x-cache')).toBe('HIT');
+    expect(again.headers['x-cache']).toBe('HIT');
+    const revalidated = await call(base, 'GET', path, { headers: { 'if-none-match': etag } });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('x-cache')).toBe('MISS');
   });
 
   it('answers fast when an upstream stops: the last good product read, else 503, and readiness says so', async () => {

@@ -11,6 +11,8 @@ import { StandInUpstream } from './support/stand-in-upstream';
 import { TcpRelay } from './support/tcp-relay';
 
 const WINDOW_SECONDS = 60;
+// Any product id will do (the stand-in answers every path); the edge wants a UUID.
+const PRODUCT_ID = '0193a5b2-7c1d-7e3f-8a4b-5c6d7e8f9a0b';
 
 function redisUrl(): string {
   const url = process.env['REDIS_URL'];
@@ -121,9 +123,10 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
     const [first, second] = await twoReplicasSharing(prefix, { RATE_LIMIT_PER_ADDRESS: '3' });
 
     const used = [];
-    for (let request = 0; request < 3; request += 1) used.push(await get(first, '/products/p-1'));
+    for (let request = 0; request < 3; request += 1)
+      used.push(await get(first, `/products/${PRODUCT_ID}`));
     const countedBeforeSecond = await untilCounted(prefix, 3);
-    const refused = await get(second, '/products/p-1');
+    const refused = await get(second, `/products/${PRODUCT_ID}`);
 
     expect(used.map(limitHeaders)).toEqual([
       { status: 200, limit: '3', remaining: '2' },
@@ -312,9 +315,9 @@ describe('rate limits shared through Redis (a real Redis server, gateway replica
     });
 
     const answers = [
-      await get(replica, '/products/p-1'),
-      await get(replica, '/products/p-1'),
-      await get(replica, '/products/p-1'),
+      await get(replica, `/products/${PRODUCT_ID}`),
+      await get(replica, `/products/${PRODUCT_ID}`),
+      await get(replica, `/products/${PRODUCT_ID}`),
     ];
 
     expect(answers.map(limitHeaders)).toEqual([

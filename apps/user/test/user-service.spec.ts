@@ -3,6 +3,7 @@ import { type INestApplication } from '@nestjs/common';
 import { Topics, UserRegisteredV1 } from '@shop/contracts';
 import { InvalidConfigurationError, startService } from '@shop/service-kit';
 import { TestKafkaNamespace, TestPostgresDatabase, TestTokenIssuer } from '@shop/testing';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -103,6 +104,17 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     const registered = await call('POST', '/auth/register', { email, password });
     const login = await call('POST', '/auth/login', { email, password });
     return { email, tokens: login.body as Tokens, id: registered.body.id };
+  }
+
+  const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+  async function inDatabase<Rows = unknown>(sql: string, parameters: unknown[]): Promise<Rows> {
+    const connection = new DataSource({ type: 'postgres', url: database.url });
+    await connection.initialize();
+    try {
+      return (await connection.query(sql, parameters)) as Rows;
+    } finally {
+      await connection.destroy();
+    }
   }
 
   it('registers a customer (email normalized) and announces it on user.events', async () => {
@@ -238,6 +250,36 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     expect(afterTheft.body.detail).toMatch(/revoked/);
   });
 
+  it('ends a session at its absolute lifetime: rotation never moves the end set at login', async () => {
+    const { tokens } = await registeredCustomer();
+    const rotated = (await call('POST', '/auth/refresh', { refreshToken: tokens.refreshToken }))
+      .body as Tokens;
+    const sessionEnds = await inDatabase<{ session_expires_at: Date; expires_at: Date }[]>(
+      `SELECT session_expires_at, expires_at FROM refresh_tokens
+        WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+      [hashOf(tokens.refreshToken)],
+    );
+    // The session reaches its end (as if 90 days had passed since the login).
+    await inDatabase(
+      `UPDATE refresh_tokens SET session_expires_at = now() - interval '1 second'
+        WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+      [hashOf(rotated.refreshToken)],
+    );
+    const refused = await call('POST', '/auth/refresh', { refreshToken: rotated.refreshToken });
+
+    expect(sessionEnds).toHaveLength(2);
+    const [atLogin, afterRotation] = sessionEnds.map((row) => row.session_expires_at.getTime());
+    expect(afterRotation).toBe(atLogin);
+    expect(atLogin).toBeGreaterThan(Date.now() + 89 * 86_400_000);
+    expect(atLogin).toBeLessThanOrEqual(Date.now() + 90 * 86_400_000);
+    for (const row of sessionEnds) {
+      expect(row.expires_at.getTime()).toBeLessThanOrEqual(row.session_expires_at.getTime());
+    }
+    expect(refused.status).toBe(401);
+    expect(refused.body.type).toBe('https://shop.example/problems/invalid-refresh-token');
+    expect(refused.body.detail).toMatch(/maximum lifetime/);
+  });
+
   it('logs out: the session cannot be refreshed any more', async () => {
     const { tokens } = await registeredCustomer();
 
@@ -314,21 +356,60 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     );
   });
 
-  it('blocks an account after 5 failed logins (429, Retry-After), even for the right password, and an unknown email alike', async () => {
+  it('slows one address guessing an account with growing waits (429, Retry-After), even for the right password and for an unknown email, while the owner signs in from another address', async () => {
     const { email } = await registeredCustomer();
     const unknown = newEmail();
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      await call('POST', '/auth/login', { email, password: 'a wrong password, again' });
-      await call('POST', '/auth/login', { email: unknown, password: 'a wrong password, again' });
+    const attacker = { 'x-forwarded-for': '192.0.2.10' };
+    const guess = (account: string, guessed = 'a wrong password, again') =>
+      call('POST', '/auth/login', { email: account, password: guessed }, undefined, attacker);
+
+    const first = [await guess(email), await guess(email), await guess(email)];
+    const rightButWaiting = await guess(email, password);
+    const hammering = await Promise.all(Array.from({ length: 10 }, () => guess(email)));
+    const unknownFirst = [await guess(unknown), await guess(unknown), await guess(unknown)];
+    const unknownWaiting = await guess(unknown);
+    const owner = await call('POST', '/auth/login', { email, password }, undefined, {
+      'x-forwarded-for': '198.51.100.20',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const afterTheWait = await guess(email);
+    const longerWait = await guess(email);
+
+    expect(first.map((answer) => answer.status)).toEqual([401, 401, 401]);
+    expect(rightButWaiting.status).toBe(429);
+    expect(rightButWaiting.retryAfter).toBe('1');
+    expect(rightButWaiting.type).toContain('application/problem+json');
+    expect(rightButWaiting.body.type).toBe('https://shop.example/problems/too-many-login-attempts');
+    expect(unknownFirst.map((answer) => answer.status)).toEqual([401, 401, 401]);
+    expect(unknownWaiting.status).toBe(429);
+    expect(hammering.every((answer) => answer.status === 429)).toBe(true);
+    expect(owner.status).toBe(200);
+    expect(afterTheWait.status).toBe(401);
+    expect(longerWait.status).toBe(429);
+    expect(longerWait.retryAfter).toBe('2');
+  });
+
+  it('counts attempts atomically: a burst of concurrent guesses gets no more through than the limit, nor does a rotation of addresses in one IPv6 /64', async () => {
+    const { email } = await registeredCustomer();
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        call('POST', '/auth/login', { email, password: 'guessed at once' }, undefined, {
+          'x-forwarded-for': '192.0.2.11',
+        }),
+      ),
+    );
+    const rotated = [];
+    for (let host = 1; host <= 5; host += 1) {
+      rotated.push(
+        await call('POST', '/auth/login', { email, password: 'guessed again' }, undefined, {
+          'x-forwarded-for': `2001:db8:1:2::${host}`,
+        }),
+      );
     }
 
-    const blocked = await call('POST', '/auth/login', { email, password });
-    const blockedUnknown = await call('POST', '/auth/login', { email: unknown, password });
-
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.retryAfter)).toBeGreaterThan(0);
-    expect(blocked.body.type).toBe('https://shop.example/problems/too-many-login-attempts');
-    expect(blockedUnknown.status).toBe(429);
+    const statuses = burst.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([...Array(3).fill(401), ...Array(9).fill(429)]);
+    expect(rotated.map((answer) => answer.status)).toEqual([401, 401, 401, 429, 429]);
   });
 
   it('blocks a client address that fails too often across accounts, not the others (behind a trusted proxy)', async () => {
@@ -396,6 +477,40 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('never promotes an existing account: an ADMIN_EMAIL a customer registered stops the start-up, the account unchanged', async () => {
+    const { email, tokens } = await registeredCustomer();
+    const port = await freePort();
+    const again = await createUserApp(
+      loadUserConfig({
+        NODE_ENV: 'test',
+        PORT: String(port),
+        USER_DATABASE_URL: database.url,
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        KAFKA_TOPIC_PREFIX: kafka.prefix,
+        ADMIN_EMAIL: email.toUpperCase(),
+        ADMIN_PASSWORD: 'the operator meant another passphrase',
+      }),
+    );
+    try {
+      await expect(startService(again, { port, host: '127.0.0.1' })).rejects.toThrow(
+        new InvalidConfigurationError(
+          `ADMIN_EMAIL ${email} belongs to an existing account without the admin role; ` +
+            'an existing account is never promoted: choose an address no account uses',
+        ),
+      );
+    } finally {
+      await again.close();
+    }
+
+    const login = await call('POST', '/auth/login', { email, password });
+    const claims = JSON.parse(
+      Buffer.from(login.body.accessToken.split('.')[1], 'base64url').toString(),
+    );
+    expect(login.status).toBe(200);
+    expect(claims.roles).toEqual(['customer']);
+    expect((await call('GET', '/users', undefined, tokens.accessToken)).status).toBe(403);
   });
 
   it('serves its OpenAPI document, as committed (UPDATE_OPENAPI=1 rewrites apps/user/openapi.json)', async () => {

@@ -36,6 +36,22 @@ describe('bootstrapService (a widget service started as a process)', () => {
     });
   });
 
+  it('stops on a HOST that is neither an IP address nor a host name, naming it', async () => {
+    const outcome = await ScriptProcess.run('widget-service.main.ts', {
+      PORT: String(await freePort()),
+      WIDGET_GREETING: 'hello',
+      HOST: '0.0.0.0; rm -rf /',
+    });
+
+    expect(outcome).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'widget service failed to start: invalid configuration: ' +
+        'HOST: "0.0.0.0; rm -rf /" is not an IP address or a host name\n',
+    });
+  });
+
   it('stops on any other failure with its stack, and exit 1', async () => {
     const port = await freePort();
     const occupant = await occupy(port);

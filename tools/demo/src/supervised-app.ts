@@ -54,9 +54,9 @@ export class SupervisedApp {
     return this.options.name;
   }
 
-  /** `http://localhost:<port>`. */
+  /** `http://127.0.0.1:<port>`: where the app listens (loopback only, see system.ts). */
   get url(): string {
-    return `http://localhost:${this.options.port}`;
+    return `http://127.0.0.1:${this.options.port}`;
   }
 
   get logPath(): string {

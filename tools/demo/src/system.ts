@@ -58,7 +58,7 @@ export interface SystemOptions {
 }
 
 export interface RunningSystem {
-  /** `http://localhost:<port>` by app. */
+  /** `http://127.0.0.1:<port>` by app. */
   urls: Record<AppName, string>;
   apps: Map<AppName, SupervisedApp>;
   /** Stops every app (the gateway first), SIGTERM then SIGKILL after the grace period. */
@@ -189,6 +189,9 @@ function appEnvironments(
   const { servers } = options;
   const shared = {
     NODE_ENV: 'production',
+    // Loopback only: a demo on a laptop is not a server on the café's network (its admin
+    // password is in the README), and the services behind the gateway are never public.
+    HOST: '127.0.0.1',
     KAFKA_BROKERS: servers['KAFKA_BROKERS'] as string,
     KAFKA_TOPIC_PREFIX: options.kafkaTopicPrefix ?? '',
     AUTH_ISSUER: `http://localhost:${ports.user}`,

@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   TestKafkaNamespace,
@@ -12,6 +14,19 @@ import { APP_NAMES, type RunningSystem, type SupervisedApp, buildApps, startSyst
 
 const workspaceRoot = resolve(__dirname, '../../..');
 const customer = { email: 'customer@example.com', password: 'system-test-password' };
+
+/** Whether something accepts a TCP connection at address:port. */
+const accepts = (host: string, port: number): Promise<boolean> =>
+  new Promise((done) => {
+    const socket = connect({ host, port, timeout: 2_000 });
+    const answer = (accepted: boolean) => {
+      socket.destroy();
+      done(accepted);
+    };
+    socket.once('connect', () => answer(true));
+    socket.once('timeout', () => answer(false));
+    socket.once('error', () => answer(false));
+  });
 
 /**
  * The whole system as `npm run demo` starts it: built output, one process per
@@ -75,6 +90,26 @@ describe('startSystem', () => {
     for (const app of APP_NAMES) {
       const response = await fetch(`${system.urls[app]}/health/ready`);
       expect({ app, status: response.status }).toEqual({ app, status: 200 });
+    }
+  });
+
+  it("listens on loopback only: no app answers on this machine's other addresses", async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .filter((address) => address && !address.internal && address.family === 'IPv4')
+      .map((address) => address?.address as string);
+    expect(external.length).toBeGreaterThan(0);
+
+    for (const app of APP_NAMES) {
+      const port = Number(new URL(system.urls[app]).port);
+      expect({ app, loopback: await accepts('127.0.0.1', port) }).toEqual({ app, loopback: true });
+      for (const address of external) {
+        expect({ app, address, accepts: await accepts(address, port) }).toEqual({
+          app,
+          address,
+          accepts: false,
+        });
+      }
     }
   });
 

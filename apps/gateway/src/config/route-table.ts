@@ -5,7 +5,11 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** One public route: what the gateway forwards, to whom, and under which rules. */
 export interface Route {
   method: HttpMethod;
-  /** Under `/api/v1`; `:name` matches one path segment. The upstream gets the same path. */
+  /**
+   * Under `/api/v1`; `:name` matches one path segment, whose format
+   * PATH_PARAMETER_FORMATS declares. The upstream gets this template with
+   * each parameter filled in, encoded: never the path the client sent.
+   */
   path: string;
   /** `gateway`: served by the gateway itself (API composition), after the same edge checks. */
   upstream: UpstreamName | 'gateway';
@@ -18,6 +22,13 @@ export interface Route {
 }
 
 export const API_PREFIX = '/api/v1';
+
+/**
+ * The format of every path parameter of the public API, by name: the edge
+ * refuses any other value (400) before it forwards, and the merged OpenAPI
+ * document declares it. A route with a parameter not named here fails at start.
+ */
+export const PATH_PARAMETER_FORMATS: Readonly<Record<string, 'uuid'>> = { id: 'uuid' };
 
 /**
  * The route table: the public API and nothing else. An upstream path not

@@ -13,8 +13,21 @@ export class EdgeError extends Error {
 export const routeNotFound = () =>
   new EdgeError(404, 'route-not-found', 'no such route in the public API');
 
-export const methodNotAllowed = () =>
-  new EdgeError(405, 'method-not-allowed', 'the route exists, but not with this method');
+/** With the methods the path does serve, in `Allow` (RFC 9110, 15.5.6). */
+export const methodNotAllowed = (allowed: readonly string[]) =>
+  new EdgeError(
+    405,
+    'method-not-allowed',
+    `the route exists, but not with this method: it takes ${allowed.join(', ')}`,
+    { allow: allowed.join(', ') },
+  );
+
+export const invalidPath = () =>
+  new EdgeError(
+    400,
+    'invalid-path',
+    'the path has a dot or empty segment, a backslash, or an encoded "/", "\\" or "."',
+  );
 
 export const unauthenticated = (detail: string) =>
   new EdgeError(401, 'unauthenticated', detail, {

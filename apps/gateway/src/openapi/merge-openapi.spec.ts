@@ -16,7 +16,12 @@ describe('mergeOpenApi', () => {
   ];
   const catalog = doc(
     {
-      '/products/{id}': { get: { responses: { '200': { $ref: '#/components/schemas/Money' } } } },
+      '/products/{id}': {
+        get: {
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { $ref: '#/components/schemas/Money' } },
+        },
+      },
       '/products/lookup': { post: { responses: {} } },
     } as never,
     { Money: { type: 'object', properties: { amount: { type: 'integer' } } } },
@@ -51,5 +56,13 @@ describe('mergeOpenApi', () => {
 
   it('leaves out the routes of a service whose document is not known yet', () => {
     expect(Object.keys(mergeOpenApi({ catalog }, routes).paths)).toEqual(['/api/v1/products/{id}']);
+  });
+
+  it('declares the path parameters in the format the edge enforces, with its 400', () => {
+    const operation = mergeOpenApi({ catalog }, routes).paths['/api/v1/products/{id}']?.get;
+    expect(operation?.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+    ]);
+    expect(Object.keys(operation?.responses ?? {})).toEqual(['200', '400']);
   });
 });

@@ -1,5 +1,10 @@
 import { type OpenAPIObject } from '@nestjs/swagger';
-import { API_PREFIX, type Route, type UpstreamName } from '../config/route-table';
+import {
+  API_PREFIX,
+  PATH_PARAMETER_FORMATS,
+  type Route,
+  type UpstreamName,
+} from '../config/route-table';
 
 type Operation = Record<string, unknown>;
 
@@ -9,6 +14,38 @@ const SCHEMA_REF = '#/components/schemas/';
 export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
 
 const prefixOf = (upstream: string): string => upstream[0]?.toUpperCase() + upstream.slice(1);
+
+interface Parameter {
+  in?: string;
+  name?: string;
+  schema?: Record<string, unknown>;
+}
+
+/**
+ * The operation's path parameters in the format the edge enforces
+ * (PATH_PARAMETER_FORMATS), and the edge's 400 for a value in another one.
+ */
+function withPathFormats(operation: Operation): Operation {
+  const parameters = operation['parameters'] as Parameter[] | undefined;
+  if (!parameters?.some((parameter) => parameter.in === 'path')) return operation;
+  const responses = (operation['responses'] ?? {}) as Record<string, unknown>;
+  return {
+    ...operation,
+    parameters: parameters.map((parameter) => {
+      const format = parameter.in === 'path' && PATH_PARAMETER_FORMATS[parameter.name ?? ''];
+      return format
+        ? { ...parameter, schema: { ...parameter.schema, type: 'string', format } }
+        : parameter;
+    }),
+    responses: {
+      '400': {
+        description:
+          'A path parameter not in its format (`invalid-request`, naming it), or a path with a dot or empty segment, a backslash or an encoded separator (`invalid-path`); application/problem+json',
+      },
+      ...responses,
+    },
+  };
+}
 
 /** Rewrites `$ref`s to the service's schemas, renamed `<Service><Schema>` so services never collide. */
 function rewriteRefs<T>(value: T, prefix: string): T {
@@ -27,7 +64,8 @@ function rewriteRefs<T>(value: T, prefix: string): T {
 /**
  * The public API as one document: for each route of the table, the operation
  * its service documents (under `/api/v1`), with that service's schemas
- * renamed by service. Routes whose service's document is not (yet) known are
+ * renamed by service, and its path parameters in the format the edge
+ * enforces. Routes whose service's document is not (yet) known are
  * left out; the gateway's own operations are added as they are.
  */
 export function mergeOpenApi(
@@ -56,7 +94,7 @@ export function mergeOpenApi(
     paths[publicPath] = {
       ...paths[publicPath],
       [method]: {
-        ...rewriteRefs(operation, prefix),
+        ...withPathFormats(rewriteRefs(operation, prefix)),
         // Unique across services (two could both have a ProductsController_get).
         operationId: `${prefix}_${String(operation['operationId'] ?? `${method}${publicPath}`)}`,
         ...(route.access === 'public' ? { security: [] } : { security: [{ bearer: [] }] }),

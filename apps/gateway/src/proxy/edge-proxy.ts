@@ -17,8 +17,14 @@ import {
 import { RateLimits, type RateLimitState, tighter } from '../edge/rate-limits';
 import { securityHeaders } from '../edge/security-headers';
 import { OpenApiRegistry } from '../openapi/openapi-registry';
+import { assertPathParameters, publicPathOf, upstreamPathOf } from '../routing/public-path';
 import { RouteMatcher } from '../routing/route-matcher';
-import { type CachedResponse, notModified, ResponseCache } from './response-cache';
+import {
+  type CachedResponse,
+  cacheDirectivesOf,
+  notModified,
+  ResponseCache,
+} from './response-cache';
 import { Upstreams } from './upstreams';
 
 declare module 'fastify' {
@@ -27,6 +33,8 @@ declare module 'fastify' {
     requestContext: RequestContext;
     /** The public route the edge matched (`/api/v1` requests). */
     publicRoute: Route | null;
+    /** What the service gets: the route's template with the parameters encoded, and the query. */
+    upstreamPath: string | null;
     /** Who the bearer token says the caller is (protected routes). */
     user: AuthenticatedUser | null;
   }
@@ -49,9 +57,11 @@ const RETURNED_RESPONSE_HEADERS = [
 ];
 
 /**
- * The edge, for every `/api/v1` request, in this order: match the route
- * table (404/405), limit per client address (429), authenticate and limit
- * per user (401/403/429), validate against the merged OpenAPI document (400),
+ * The edge, for every `/api/v1` request, in this order: refuse a path that
+ * could be read as another one (400), match the route table (404/405), limit
+ * per client address (429), authenticate and limit per user (401/403/429),
+ * check the path parameters' formats and validate against the merged OpenAPI
+ * document (400),
  * then answer from the product cache or forward to the service through its
  * resilient client (timeout, retries for reads, breaker: 503 or the last good
  * cached answer). Every answer carries the rate-limit headers.
@@ -82,12 +92,20 @@ export class EdgeProxy {
   register(fastify: FastifyInstance): void {
     fastify.decorateRequest('requestContext', null as unknown as RequestContext);
     fastify.decorateRequest('publicRoute', null);
+    fastify.decorateRequest('upstreamPath', null);
     fastify.decorateRequest('user', null);
     const headers = securityHeaders();
     fastify.addHook('onRequest', (request, reply, done) => {
       const context = requestContextOf(request.headers);
       request.requestContext = context;
       headers.applyTo(reply);
+      // A CORS preflight the CORS hook did not answer (an origin not in CORS_ORIGINS, or none
+      // configured): an answer without any Access-Control-Allow-* header, which the browser
+      // reads as a refusal, rather than the route's 405.
+      if (isPreflight(request)) {
+        void reply.code(204).header('vary', 'Origin').send();
+        return;
+      }
       // Carried by the gateway itself (no SDK running): its lines name the trace, as the
       // SDK's log mixin would, so one trace's lines are found at every hop.
       const traceFields = traceLogFieldsOf(context);
@@ -104,14 +122,14 @@ export class EdgeProxy {
   async admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     // Refused below for want of a public route: counted as `unmatched`, not as `/api/v1/*`.
     request.metricsRoute = null;
-    const url = request.url;
-    const queryAt = url.indexOf('?');
-    const pathname = queryAt < 0 ? url : url.slice(0, queryAt);
-    const apiPath = pathname.slice(API_PREFIX.length) || '/';
-    // An empty segment (`//`) would make the forwarded path a URL of another host.
-    if (apiPath.includes('//')) throw routeNotFound();
-    const match = this.matcher.match(request.method, apiPath);
-    if (!match) throw this.matcher.knowsPath(apiPath) ? methodNotAllowed() : routeNotFound();
+    // Matched on a path that cannot be read as another one (no dot segment, backslash, `%2f`…):
+    // a service gets the route's own template, never the client's path.
+    const { path, query } = publicPathOf(request.url.slice(API_PREFIX.length));
+    const match = this.matcher.match(request.method, path);
+    if (!match) {
+      const allowed = this.matcher.methodsFor(path);
+      throw allowed.length > 0 ? methodNotAllowed(allowed) : routeNotFound();
+    }
     const { route } = match;
     request.publicRoute = route;
     request.metricsRoute = `${API_PREFIX}${route.path}`;
@@ -136,6 +154,9 @@ export class EdgeProxy {
       throw error;
     }
 
+    // The formats the edge enforces whether or not the service's document is known yet.
+    assertPathParameters(match.params);
+    request.upstreamPath = `${upstreamPathOf(route, match.params)}${query}`;
     this.openApi.validate({
       route,
       params: match.params,
@@ -147,18 +168,20 @@ export class EdgeProxy {
 
   /** The catch-all route: a public route served by a service (admitted by the preHandler). */
   async forward(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const route = request.publicRoute;
+    const { publicRoute: route, upstreamPath: path } = request;
     // A route the gateway serves itself is a Nest controller's; reaching here, it has none.
-    if (!route || route.upstream === 'gateway') throw routeNotFound();
-    const url = request.url;
-    const cacheKey = route.cache && request.method === 'GET' ? url : undefined;
-    const cached = cacheKey ? this.cache.fresh(cacheKey) : undefined;
+    if (!route || !path || route.upstream === 'gateway') throw routeNotFound();
+    const cacheKey = route.cache && request.method === 'GET' ? path : undefined;
+    // The client's own Cache-Control: `no-cache` (or `max-age=0`) asks the catalog again,
+    // `no-store` keeps its answer out of the cache (RFC 9111, 5.2.1).
+    const directives = cacheDirectivesOf(request.headers);
+    const cached = cacheKey && !directives.revalidate ? this.cache.fresh(cacheKey) : undefined;
     if (cached) return this.sendCached(request, reply, cached, 'HIT');
     const rawBody = (request as { rawBody?: Buffer }).rawBody;
     try {
       const answer = await this.upstreams.get(route.upstream).request({
         method: route.method,
-        path: url.slice(API_PREFIX.length),
+        path,
         headers: this.forwardedHeaders(request),
         raw: true,
         ...(rawBody?.length
@@ -173,7 +196,10 @@ export class EdgeProxy {
       const contentType = String(answer.headers['content-type'] ?? 'application/json');
       const body = answer.body === undefined ? '' : String(answer.body);
       if (cacheKey && answer.status === 200) {
-        const entry = this.cache.store(cacheKey, { status: 200, contentType, body });
+        const answered = { status: 200, contentType, body };
+        const entry = directives.noStore
+          ? this.cache.unstored(answered)
+          : this.cache.store(cacheKey, answered);
         return this.sendCached(request, reply, entry, 'MISS');
       }
       for (const name of RETURNED_RESPONSE_HEADERS) {
@@ -275,6 +301,14 @@ export function withUtf8Charset(type: string): string {
     if (utf8Types.size < 100) utf8Types.set(type, rewritten);
   }
   return rewritten;
+}
+
+function isPreflight(request: FastifyRequest): boolean {
+  return (
+    request.method === 'OPTIONS' &&
+    request.headers.origin !== undefined &&
+    request.headers['access-control-request-method'] !== undefined
+  );
 }
 
 function setRateLimitHeaders(reply: FastifyReply, state: RateLimitState): void {

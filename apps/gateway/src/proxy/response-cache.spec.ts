@@ -1,4 +1,4 @@
-import { etagOf, notModified, ResponseCache } from './response-cache';
+import { cacheDirectivesOf, etagOf, notModified, ResponseCache } from './response-cache';
 
 describe('ResponseCache', () => {
   const response = { status: 200, contentType: 'application/json', body: '{"items":[]}' };
@@ -20,5 +20,23 @@ describe('ResponseCache', () => {
     expect(notModified('*', etag)).toBe(true);
     expect(notModified('"other"', etag)).toBe(false);
     expect(notModified(undefined, etag)).toBe(false);
+  });
+});
+
+describe('cacheDirectivesOf', () => {
+  it.each([
+    [{}, { revalidate: false, noStore: false }],
+    [{ 'cache-control': 'no-cache' }, { revalidate: true, noStore: false }],
+    [{ 'cache-control': 'Max-Age=0, no-store' }, { revalidate: true, noStore: true }],
+    [{ 'cache-control': 'max-age="0"' }, { revalidate: true, noStore: false }],
+    [{ 'cache-control': 'max-age=60' }, { revalidate: false, noStore: false }],
+    [{ pragma: 'no-cache' }, { revalidate: true, noStore: false }],
+    // Cache-Control, when present, is what counts (RFC 9111, 5.4).
+    [
+      { pragma: 'no-cache', 'cache-control': 'max-age=60' },
+      { revalidate: false, noStore: false },
+    ],
+  ])('reads %j as %j', (headers, expected) => {
+    expect(cacheDirectivesOf(headers)).toEqual(expected);
   });
 });

@@ -40,10 +40,47 @@ export class ResponseCache {
     response: Omit<CachedResponse, 'etag' | 'storedAt'>,
     now = Date.now(),
   ): CachedResponse {
-    const entry = { ...response, etag: etagOf(response.body), storedAt: now };
+    const entry = this.unstored(response, now);
     this.entries.set(key, entry);
     return entry;
   }
+
+  /** The answer as an entry would hold it (its ETag), for a client that asked not to store it. */
+  unstored(response: Omit<CachedResponse, 'etag' | 'storedAt'>, now = Date.now()): CachedResponse {
+    return { ...response, etag: etagOf(response.body), storedAt: now };
+  }
+}
+
+export interface RequestCacheDirectives {
+  /** `no-cache` or `max-age=0`: not answered from a stored response without asking the service. */
+  revalidate: boolean;
+  /** `no-store`: the answer is not kept. */
+  noStore: boolean;
+}
+
+/**
+ * What a request's `Cache-Control` asks of the cache (RFC 9111, 5.2.1), or
+ * its `Pragma: no-cache` when it has no `Cache-Control` (5.4).
+ */
+export function cacheDirectivesOf(
+  headers: Record<string, string | string[] | undefined>,
+): RequestCacheDirectives {
+  const cacheControl = headers['cache-control'];
+  const value = Array.isArray(cacheControl) ? cacheControl.join(',') : cacheControl;
+  if (value === undefined) {
+    const pragma = String(headers['pragma'] ?? '').toLowerCase();
+    return { revalidate: /(^|,)\s*no-cache\s*(,|$)/.test(pragma), noStore: false };
+  }
+  const directives = new Map(
+    value.split(',').map((directive) => {
+      const [name = '', argument] = directive.trim().toLowerCase().split('=', 2);
+      return [name, argument?.replace(/^"|"$/g, '')] as const;
+    }),
+  );
+  return {
+    revalidate: directives.has('no-cache') || directives.get('max-age') === '0',
+    noStore: directives.has('no-store'),
+  };
 }
 
 export function etagOf(body: string): string {

@@ -26,10 +26,22 @@ describe('RouteMatcher on the route table', () => {
     expect(matcher.match('GET', '/products/a/b')).toBeUndefined();
   });
 
-  it('tells a wrong method from an unknown path', () => {
+  it('tells a wrong method from an unknown path, naming the methods the path takes', () => {
     expect(matcher.match('DELETE', '/orders')).toBeUndefined();
-    expect(matcher.knowsPath('/orders')).toBe(true);
-    expect(matcher.knowsPath('/nowhere')).toBe(false);
+    expect(matcher.methodsFor('/orders')).toEqual(['GET', 'POST']);
+    expect(matcher.methodsFor('/products/p-1')).toEqual(['GET', 'PATCH', 'DELETE']);
+    expect(matcher.methodsFor('/nowhere')).toEqual([]);
+  });
+
+  it('refuses at start a path parameter whose format is not declared', () => {
+    expect(
+      () =>
+        new RouteMatcher([
+          { method: 'GET', path: '/products/:slug', upstream: 'catalog', access: 'public' },
+        ]),
+    ).toThrow(
+      'GET /products/:slug: the path parameter :slug has no format in PATH_PARAMETER_FORMATS',
+    );
   });
 
   it('marks the credential routes for the stricter limit and the admin routes for the role', () => {

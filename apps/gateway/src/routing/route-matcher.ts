@@ -1,4 +1,4 @@
-import { type Route } from '../config/route-table';
+import { type HttpMethod, PATH_PARAMETER_FORMATS, type Route } from '../config/route-table';
 
 interface CompiledRoute {
   route: Route;
@@ -10,14 +10,26 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
+const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+
 /** Matches a method and path (without the API prefix) against the route table. */
 export class RouteMatcher {
   private readonly byMethod = new Map<string, CompiledRoute[]>();
 
   constructor(routes: readonly Route[]) {
     for (const route of routes) {
-      const compiled = { route, segments: route.path.split('/').filter(Boolean) };
-      this.byMethod.set(route.method, [...(this.byMethod.get(route.method) ?? []), compiled]);
+      const segments = route.path.split('/').filter(Boolean);
+      for (const part of segments) {
+        if (part.startsWith(':') && !PATH_PARAMETER_FORMATS[part.slice(1)]) {
+          throw new Error(
+            `${route.method} ${route.path}: the path parameter ${part} has no format in PATH_PARAMETER_FORMATS`,
+          );
+        }
+      }
+      this.byMethod.set(route.method, [
+        ...(this.byMethod.get(route.method) ?? []),
+        { route, segments },
+      ]);
     }
   }
 
@@ -45,8 +57,8 @@ export class RouteMatcher {
     return best?.match;
   }
 
-  /** Whether any method serves this path (405 rather than 404). */
-  knowsPath(path: string): boolean {
-    return ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].some((method) => this.match(method, path));
+  /** The methods the table serves on this path: the `Allow` of a 405, none for an unknown path (404). */
+  methodsFor(path: string): HttpMethod[] {
+    return METHODS.filter((method) => this.match(method, path));
   }
 }

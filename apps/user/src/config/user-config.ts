@@ -31,7 +31,10 @@ export const userConfigSchema = z.object({
   /** This service's own JWKS, which its guards verify against (like every other service). */
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
+  /** A session unused this long ends: each refresh token lives this long (rotation gives a new one). */
   AUTH_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  /** A session ends this long after its login, however often it is refreshed. */
+  AUTH_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(90),
   /** PKCS#8 PEM of the RS256 signing key; generated per process in development when absent. */
   AUTH_PRIVATE_KEY: z.string().startsWith('-----BEGIN PRIVATE KEY-----').optional(),
   /**

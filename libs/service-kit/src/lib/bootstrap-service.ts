@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { InvalidConfigurationError } from './invalid-configuration.error';
 
 /** What start-up needs of the app: a Nest application, or anything that serves on a port. */
@@ -14,9 +15,10 @@ export interface ServiceBootstrap<Config extends { PORT: number }> {
   loadConfig: () => Config;
   createApp: (config: Config) => Promise<ListeningApp>;
   /**
-   * The address to listen on; unset, the framework's default (every
-   * interface on Express; loopback only on Fastify, so a Fastify app passes
-   * `0.0.0.0` to be reachable in a container).
+   * The address to listen on, unless the `HOST` variable names one (the demo
+   * binds every app to loopback that way); neither set, the framework's
+   * default (every interface on Express; loopback only on Fastify, so a
+   * Fastify app passes `0.0.0.0` to be reachable in a container).
    */
   host?: string;
 }
@@ -43,8 +45,12 @@ async function start<Config extends { PORT: number }>({
   host,
 }: ServiceBootstrap<Config>): Promise<void> {
   const config = loadConfig();
+  const listenOn = listenHost(process.env['HOST']) ?? host;
   const app = await createApp(config);
-  await startService(app, { port: config.PORT, ...(host === undefined ? {} : { host }) });
+  await startService(app, {
+    port: config.PORT,
+    ...(listenOn === undefined ? {} : { host: listenOn }),
+  });
 }
 
 /**
@@ -62,6 +68,15 @@ export async function startService(
   const { port, host } = listening;
   if (port === undefined) return;
   await (host === undefined ? app.listen(port) : app.listen(port, host));
+}
+
+/** `HOST`, when set: an IP address or a host name, else a configuration error. */
+function listenHost(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (isIP(value) === 0 && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(value)) {
+    throw new InvalidConfigurationError(`HOST: "${value}" is not an IP address or a host name`);
+  }
+  return value;
 }
 
 function describe(error: unknown): string {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { type Role } from '@shop/auth';
 import { UserRegisteredV1 } from '@shop/contracts';
 import { MessagePublisher } from '@shop/messaging';
+import { InvalidConfigurationError } from '@shop/service-kit';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
 import { type UserConfig } from '../../config/user-config';
@@ -13,9 +14,13 @@ import { Argon2PasswordHasher } from '../../infrastructure/security/argon2-passw
 
 /**
  * Creates the accounts the environment asks for at start-up (the admin, and
- * the demo customer), once: an existing account keeps its password, so a
- * restart never resets what its owner changed. Safe with several replicas:
- * the unique email index lets one of them create it.
+ * the demo customer) when they are absent, and never changes an existing one:
+ * it keeps its password (a restart never resets what its owner changed) and
+ * its roles. Registration is public, so an account that already holds
+ * ADMIN_EMAIL may be anyone's: promoting it would hand the admin role to
+ * whoever registered that address first. When the address belongs to an
+ * account without the admin role, the service refuses to start instead.
+ * Safe with several replicas: the unique email index lets one of them create it.
  */
 @Injectable()
 export class AccountBootstrapper implements OnApplicationBootstrap {
@@ -31,30 +36,46 @@ export class AccountBootstrapper implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_CUSTOMER_EMAIL, DEMO_CUSTOMER_PASSWORD } =
       this.config;
-    if (ADMIN_EMAIL && ADMIN_PASSWORD) await this.ensure(ADMIN_EMAIL, ADMIN_PASSWORD, ['admin']);
+    if (ADMIN_EMAIL && ADMIN_PASSWORD) {
+      const existing = await this.createUnlessPresent(ADMIN_EMAIL, ADMIN_PASSWORD, ['admin']);
+      if (existing && !existing.roles.includes('admin')) {
+        throw new InvalidConfigurationError(
+          `ADMIN_EMAIL ${existing.email} belongs to an existing account without the admin role; ` +
+            'an existing account is never promoted: choose an address no account uses',
+        );
+      }
+    }
     if (DEMO_CUSTOMER_EMAIL && DEMO_CUSTOMER_PASSWORD) {
-      await this.ensure(DEMO_CUSTOMER_EMAIL, DEMO_CUSTOMER_PASSWORD, ['customer']);
+      await this.createUnlessPresent(DEMO_CUSTOMER_EMAIL, DEMO_CUSTOMER_PASSWORD, ['customer']);
     }
   }
 
-  private async ensure(rawEmail: string, password: string, roles: Role[]): Promise<void> {
+  /** Creates the account; when the email is taken, changes nothing and returns who holds it. */
+  private async createUnlessPresent(
+    rawEmail: string,
+    password: string,
+    roles: Role[],
+  ): Promise<{ email: string; roles: Role[] } | undefined> {
     const email = normalizeEmail(rawEmail);
     assertPasswordAcceptable(password, email);
+    const present = await new UserTypeormRepository(this.dataSource.manager).findByEmail(email);
+    if (present) return present;
     const passwordHash = await this.hasher.hash(password);
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const users = new UserTypeormRepository(manager);
       const id = uuidv7();
-      if (await users.insert({ id, email, passwordHash, roles, name: null })) {
-        await this.publisher.publish(
-          manager,
-          UserRegisteredV1,
-          { userId: id, email, roles },
-          { correlationId: id },
-        );
-        this.logger.log(`created the ${roles.join('/')} account ${email}`);
-        return;
+      if (!(await users.insert({ id, email, passwordHash, roles, name: null }))) {
+        // Another replica (or a registration) took the address since the read above.
+        return users.findByEmail(email);
       }
-      await users.grantRoles(email, roles);
+      await this.publisher.publish(
+        manager,
+        UserRegisteredV1,
+        { userId: id, email, roles },
+        { correlationId: id },
+      );
+      this.logger.log(`created the ${roles.join('/')} account ${email}`);
+      return undefined;
     });
   }
 }

@@ -23,14 +23,13 @@ export class LogInHandler {
 
   async execute(command: LogInCommand): Promise<SessionTokens> {
     const email = normalizeEmail(command.email);
-    await this.throttle.assertAllowed(email, command.clientAddress);
+    await this.throttle.claimAttempt(email, command.clientAddress);
     const user = await new UserTypeormRepository(this.dataSource.manager).findByEmail(email);
     const valid = await this.hasher.verify(user?.passwordHash, command.password);
     if (!user || !valid) {
-      await this.throttle.recordFailure(email, command.clientAddress);
       throw new InvalidCredentialsError();
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email, command.clientAddress);
     return this.dataSource.transaction((manager) => this.tokens.issue(manager, user));
   }
 }

@@ -14,6 +14,7 @@ import { type RefreshSessionCommand } from './refresh-session.command';
  * Rotates a refresh token: the presented one is spent and a new one of the
  * same family issued. A spent token presented again means it was stolen (or
  * the client is broken): the whole family is revoked, logging out both.
+ * Rotation never moves the session's absolute end.
  */
 @Injectable()
 export class RefreshSessionHandler {
@@ -38,11 +39,16 @@ export class RefreshSessionHandler {
         await refreshTokens.revokeFamily(stored.familyId);
         return new InvalidRefreshTokenError('already used; the session is revoked');
       }
+      if (stored.sessionExpiresAt.getTime() <= Date.now()) {
+        return new InvalidRefreshTokenError(
+          'the session reached its maximum lifetime; log in again',
+        );
+      }
       if (stored.expiresAt.getTime() <= Date.now()) return new InvalidRefreshTokenError('expired');
       const user = await new UserTypeormRepository(manager).findById(stored.userId);
       if (!user) return new InvalidRefreshTokenError('the account no longer exists');
       await refreshTokens.markUsed(stored.id);
-      return this.tokens.issue(manager, user, stored.familyId);
+      return this.tokens.issue(manager, user, stored);
     });
     // Thrown after the commit: the revocation of a reused family must not roll back.
     if (outcome instanceof InvalidRefreshTokenError) throw outcome;

@@ -5,6 +5,8 @@ export interface RefreshTokenRecord {
   userId: string;
   familyId: string;
   expiresAt: Date;
+  /** The session's absolute end, the same for every token of the family. */
+  sessionExpiresAt: Date;
   usedAt: Date | null;
   revokedAt: Date | null;
 }
@@ -14,6 +16,7 @@ interface RefreshTokenRow {
   user_id: string;
   family_id: string;
   expires_at: Date;
+  session_expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
 }
@@ -28,10 +31,19 @@ export class RefreshTokenTypeormRepository {
     familyId: string;
     tokenHash: string;
     expiresAt: Date;
+    sessionExpiresAt: Date;
   }): Promise<void> {
     await this.manager.query(
-      'INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      [token.id, token.userId, token.familyId, token.tokenHash, token.expiresAt],
+      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at, session_expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        token.id,
+        token.userId,
+        token.familyId,
+        token.tokenHash,
+        token.expiresAt,
+        token.sessionExpiresAt,
+      ],
     );
   }
 
@@ -55,7 +67,8 @@ export class RefreshTokenTypeormRepository {
   /** Locks the row: two refreshes with one token cannot both rotate it. */
   async findByHashForUpdate(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
     const rows: RefreshTokenRow[] = await this.manager.query(
-      'SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
+      `SELECT id, user_id, family_id, expires_at, session_expires_at, used_at, revoked_at
+         FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
       [tokenHash],
     );
     const row = rows[0];
@@ -65,6 +78,7 @@ export class RefreshTokenTypeormRepository {
           userId: row.user_id,
           familyId: row.family_id,
           expiresAt: row.expires_at,
+          sessionExpiresAt: row.session_expires_at,
           usedAt: row.used_at,
           revokedAt: row.revoked_at,
         }

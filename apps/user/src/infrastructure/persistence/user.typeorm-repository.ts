@@ -32,11 +32,11 @@ const toRecord = (row: UserRow): UserRecord => ({
 export class UserTypeormRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** False when the email is taken (the unique index decides, also under concurrent registrations). */
   /**
-   * False when the email is taken. ON CONFLICT rather than catching the unique
+   * False when the email is taken (the unique index decides, also under
+   * concurrent registrations). ON CONFLICT rather than catching the unique
    * violation: an error would abort the caller's transaction, and the caller
-   * may go on in it (the account bootstrapper grants roles to the existing one).
+   * may go on in it (the account bootstrapper reads who holds the address).
    */
   async insert(user: Omit<UserRecord, 'createdAt'>): Promise<boolean> {
     const rows: { id: string }[] = await this.manager.query(
@@ -57,14 +57,6 @@ export class UserTypeormRepository {
   async findById(id: string): Promise<UserRecord | undefined> {
     const rows: UserRow[] = await this.manager.query('SELECT * FROM users WHERE id = $1', [id]);
     return rows[0] ? toRecord(rows[0]) : undefined;
-  }
-
-  /** Adds roles to an account (never removes any). */
-  async grantRoles(email: string, roles: Role[]): Promise<void> {
-    await this.manager.query(
-      'UPDATE users SET roles = ARRAY(SELECT DISTINCT unnest(roles || $2::text[])), updated_at = now() WHERE email = $1',
-      [email, roles],
-    );
   }
 
   /** One page of accounts in id order (UUIDv7: creation order), after the cursor. */

@@ -17,10 +17,23 @@ export interface SessionTokens {
   expiresIn: number;
 }
 
+const DAY_MS = 86_400_000;
+
 export const hashRefreshToken = (token: string): string =>
   createHash('sha256').update(token).digest('hex');
 
-/** Issues a short-lived RS256 access token and a refresh token of a session family. */
+/** A session being continued: its family and the absolute end set at its login. */
+export interface ContinuedSession {
+  familyId: string;
+  sessionExpiresAt: Date;
+}
+
+/**
+ * Issues a short-lived RS256 access token and a refresh token of a session
+ * family. A refresh token lives AUTH_REFRESH_TOKEN_TTL_DAYS, never past the
+ * session's absolute end (AUTH_SESSION_MAX_DAYS after the login), which
+ * rotation carries over unchanged: a stolen session cannot be kept alive forever.
+ */
 @Injectable()
 export class SessionTokensIssuer {
   constructor(
@@ -31,8 +44,14 @@ export class SessionTokensIssuer {
   async issue(
     manager: EntityManager,
     user: { id: string; roles: Role[] },
-    familyId: string = uuidv7(),
+    continued?: ContinuedSession,
   ): Promise<SessionTokens> {
+    const now = Date.now();
+    const sessionExpiresAt =
+      continued?.sessionExpiresAt ?? new Date(now + this.config.AUTH_SESSION_MAX_DAYS * DAY_MS);
+    const expiresAt = new Date(
+      Math.min(now + this.config.AUTH_REFRESH_TOKEN_TTL_DAYS * DAY_MS, sessionExpiresAt.getTime()),
+    );
     const ttl = this.config.AUTH_ACCESS_TOKEN_TTL_SECONDS;
     const accessToken = await new SignJWT({ roles: user.roles })
       .setProtectedHeader({ alg: 'RS256', kid: this.keys.current.kid, typ: 'JWT' })
@@ -47,9 +66,10 @@ export class SessionTokensIssuer {
     await new RefreshTokenTypeormRepository(manager).insert({
       id: uuidv7(),
       userId: user.id,
-      familyId,
+      familyId: continued?.familyId ?? uuidv7(),
       tokenHash: hashRefreshToken(refreshToken),
-      expiresAt: new Date(Date.now() + this.config.AUTH_REFRESH_TOKEN_TTL_DAYS * 86_400_000),
+      expiresAt,
+      sessionExpiresAt,
     });
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ttl };
   }

@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { type AuthenticatedUser, CurrentUser, Public } from '@shop/auth';
 import { LogInHandler } from '../../application/log-in/log-in.handler';
 import { LogOutHandler } from '../../application/log-out/log-out.handler';
@@ -29,6 +35,15 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ description: 'A session: an access token and a refresh token' })
+  @ApiUnauthorizedResponse({
+    description: 'invalid-credentials: a wrong password and an unknown email alike',
+  })
+  @ApiTooManyRequestsResponse({
+    description:
+      'too-many-login-attempts: this client address must wait before its next attempt at this account (after three), or at any (after 30 in 15 minutes), even with the right password; other addresses are not held',
+    headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } },
+  })
   login(@Body() request: LogInRequest, @Ip() clientAddress: string): Promise<SessionTokens> {
     return this.logIn.execute({ ...request, clientAddress });
   }
@@ -36,6 +51,11 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ description: 'A new pair; the refresh token presented is spent' })
+  @ApiUnauthorizedResponse({
+    description:
+      'invalid-refresh-token: unknown, spent (the session is then revoked), revoked, expired, or the session reached its maximum lifetime (AUTH_SESSION_MAX_DAYS after its login)',
+  })
   refresh(@Body() request: RefreshTokenRequest): Promise<SessionTokens> {
     return this.refreshSession.execute(request);
   }
