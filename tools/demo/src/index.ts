@@ -1,4 +1,4 @@
-export { APP_NAMES, type AppName, DEFAULT_PORTS, START_WAVES } from './apps';
+export { APP_NAMES, type AppName, DEFAULT_PORTS, SERVICE_NODE_FLAGS, START_WAVES } from './apps';
 export { buildApps } from './build-apps';
 export { demoSigningKey } from './demo-signing-key';
 export { DEFAULT_RESTART_POLICY, type RestartPolicy, SupervisedApp } from './supervised-app';

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
-import { type AppName } from './apps';
+import { type AppName, SERVICE_NODE_FLAGS } from './apps';
 
 /**
  * How a crashed app is started again, like a container runtime's
@@ -177,7 +177,7 @@ export class SupervisedApp {
     try {
       // Its own process group: Ctrl-C reaches the supervisor only, which stops
       // the apps in order instead of racing their restarts.
-      this.child = spawn(process.execPath, ['--enable-source-maps', this.options.entry], {
+      this.child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, this.options.entry], {
         env: this.options.env,
         stdio: ['ignore', log, log],
         detached: true,

@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { APP_NAMES, type AppName, DEFAULT_PORTS, PREPARE_JOBS, START_WAVES } from './apps';
+import {
+  APP_NAMES,
+  type AppName,
+  DEFAULT_PORTS,
+  PREPARE_JOBS,
+  SERVICE_NODE_FLAGS,
+  START_WAVES,
+} from './apps';
 import {
   DEFAULT_RESTART_POLICY,
   type RestartPolicy,
@@ -260,7 +267,7 @@ async function runToCompletion(
   const log = openSync(logPath, 'a');
   let code: number | null;
   try {
-    const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], {
       env,
       stdio: ['ignore', log, log],
     });
