@@ -3,6 +3,7 @@ import { type INestApplication } from '@nestjs/common';
 import {
   AuthorizePaymentSucceededV1,
   DeadLetterHeaders,
+  ReserveStockSucceededV1,
   parseMessage,
   Topics,
 } from '@shop/contracts';
@@ -430,13 +431,8 @@ describe('order service and the CreateOrder saga (real PostgreSQL and Kafka; par
     expect(placed.body.status).toBe('PENDING');
   });
 
-  it('a reply for a saga that does not exist goes to the dead-letter topic with the reason', async () => {
-    const ghost = uuidv7();
-    const sent = await participants.sendReply(AuthorizePaymentSucceededV1, {
-      orderId: ghost,
-      paymentId: uuidv7(),
-      amount: { amount: 100, currency: 'EUR' },
-    });
+  /** The reason the dead letter of message `id` on the replies' DLQ gives, once it is there. */
+  const deadLetterReason = async (id: string): Promise<string | undefined> => {
     const consumer = kafka.client.consumer({ groupId: kafka.groupId(`dlq-${uuidv7()}`) });
     await consumer.connect();
     let reason: string | undefined;
@@ -447,7 +443,7 @@ describe('order service and the CreateOrder saga (real PostgreSQL and Kafka; par
       });
       await consumer.run({
         eachMessage: async ({ message }) => {
-          if (parseMessage(message.value).envelope.id === sent.id) {
+          if (parseMessage(message.value).envelope.id === id) {
             reason = message.headers?.[DeadLetterHeaders.reason]?.toString();
           }
         },
@@ -456,7 +452,45 @@ describe('order service and the CreateOrder saga (real PostgreSQL and Kafka; par
     } finally {
       await consumer.disconnect();
     }
+    return reason;
+  };
+
+  it('a reply for a saga that does not exist goes to the dead-letter topic with the reason', async () => {
+    const ghost = uuidv7();
+    const sent = await participants.sendReply(AuthorizePaymentSucceededV1, {
+      orderId: ghost,
+      paymentId: uuidv7(),
+      amount: { amount: 100, currency: 'EUR' },
+    });
+
+    expect(await deadLetterReason(sent.id)).toBe('non-retriable');
+  });
+
+  it('a reply that answers no command of its saga is dead-lettered; the saga waits for the real one', async () => {
+    participants.holdNextOrder();
+    const placed = await place(orderBody('tok_visa'));
+    const orderId = placed.body.orderId as string;
+    await waitFor('the reservation to be asked for', async () =>
+      participants.commandsFor(orderId).length > 0 ? true : undefined,
+    );
+    // The right type for the saga's order, caused by nothing it sent (a forged or misrouted reply).
+    const forged = await participants.sendReply(ReserveStockSucceededV1, {
+      orderId,
+      items: [
+        { productId: keyboard, quantity: 2 },
+        { productId: mouse, quantity: 1 },
+      ],
+    });
+    const reason = await deadLetterReason(forged.id);
+    const whileHeld = (await call('GET', `/orders/${orderId}`, { as: 'customer' })).body;
+    await participants.release(orderId);
+
     expect(reason).toBe('non-retriable');
+    expect(whileHeld.status).toBe('PENDING');
+    expect(whileHeld.saga.timeline.map((entry: { event: string }) => entry.event)).not.toContain(
+      'reply-received',
+    );
+    expect(await finalOrder(orderId)).toMatchObject({ status: 'APPROVED' });
   });
 
   it('exposes saga metrics on /metrics', async () => {

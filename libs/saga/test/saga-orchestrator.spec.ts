@@ -120,11 +120,27 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
       ])
     )[0]?.status;
 
-  const replyTo = <T>(
+  /** The id of the last command the saga sent: what a participant's reply names as its cause. */
+  const lastCommandId = async (orderId: string): Promise<string | undefined> =>
+    (
+      await dataSource.query<{ id: string }[]>(
+        'SELECT id FROM outbox_messages WHERE partition_key = $1 ORDER BY sequence DESC LIMIT 1',
+        [orderId],
+      )
+    )[0]?.id;
+
+  /** A participant's reply to the saga's last command (or to `causationId`). */
+  const replyTo = async <T>(
     orderId: string,
     definition: MessageDefinition<string, T>,
     data: NoInfer<T>,
-  ) => createMessage(definition, data, { source: 'participant', correlationId: orderId }).envelope;
+    causationId?: string,
+  ) =>
+    createMessage(definition, data, {
+      source: 'participant',
+      correlationId: orderId,
+      causationId: causationId ?? (await lastCommandId(orderId)) ?? null,
+    }).envelope;
 
   async function placeOrder(): Promise<string> {
     const orderId = randomUUID();
@@ -155,9 +171,9 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
 
   it('advances on a reply (a fresh orchestrator continues from the stored state) and runs the pivot in the same transaction', async () => {
     const orderId = await placeOrder();
-    const reserved = replyTo(orderId, ReserveStockSucceededV1, { orderId, items });
+    const reserved = await replyTo(orderId, ReserveStockSucceededV1, { orderId, items });
     await dataSource.transaction((manager) => orchestrator().handleReply(manager, reserved));
-    const authorized = replyTo(orderId, AuthorizePaymentSucceededV1, {
+    const authorized = await replyTo(orderId, AuthorizePaymentSucceededV1, {
       orderId,
       paymentId: randomUUID(),
       amount: total,
@@ -193,20 +209,15 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
 
   it('re-sends on a passed deadline, then compensates and rejects, all through the deadline poller', async () => {
     const orderId = await placeOrder();
-    await dataSource.transaction((manager) =>
-      orchestrator().handleReply(
-        manager,
-        replyTo(orderId, ReserveStockSucceededV1, { orderId, items }),
-      ),
-    );
+    const reserved = await replyTo(orderId, ReserveStockSucceededV1, { orderId, items });
+    await dataSource.transaction((manager) => orchestrator().handleReply(manager, reserved));
     const early = await orchestrator().processDueDeadlines(dataSource);
     clock.advance(5_000);
     await orchestrator().processDueDeadlines(dataSource); // re-send AuthorizePayment
     clock.advance(5_000);
     await orchestrator().processDueDeadlines(dataSource); // give up: compensate
-    await dataSource.transaction((manager) =>
-      orchestrator().handleReply(manager, replyTo(orderId, ReleaseStockSucceededV1, { orderId })),
-    );
+    const released = await replyTo(orderId, ReleaseStockSucceededV1, { orderId });
+    await dataSource.transaction((manager) => orchestrator().handleReply(manager, released));
     const state = await dataSource.transaction((manager) => orchestrator().get(manager, orderId));
 
     expect(early).toEqual({ handled: [], skipped: [], failed: [] });
@@ -222,18 +233,15 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
 
   it('cancels a pending order: compensates, and ends CANCELLED through its own hook', async () => {
     const orderId = await placeOrder();
-    await dataSource.transaction((manager) =>
-      orchestrator().handleReply(
-        manager,
-        replyTo(orderId, ReserveStockSucceededV1, { orderId, items }),
-      ),
-    );
+    const reserved = await replyTo(orderId, ReserveStockSucceededV1, { orderId, items });
+    await dataSource.transaction((manager) => orchestrator().handleReply(manager, reserved));
 
     await dataSource.transaction((manager) =>
       orchestrator().cancel(manager, orderId, 'changed my mind'),
     );
+    const released = await replyTo(orderId, ReleaseStockSucceededV1, { orderId });
     const state = await dataSource.transaction((manager) =>
-      orchestrator().handleReply(manager, replyTo(orderId, ReleaseStockSucceededV1, { orderId })),
+      orchestrator().handleReply(manager, released),
     );
 
     expect(state.status).toBe('CANCELLED');
@@ -244,13 +252,75 @@ describe('SagaOrchestrator (real PostgreSQL)', () => {
   it('refuses, without retries, a reply for a saga it does not have', async () => {
     const stranger = randomUUID();
 
+    const strangers = await replyTo(stranger, ReserveStockSucceededV1, {
+      orderId: stranger,
+      items,
+    });
     const reply = dataSource.transaction((manager) =>
-      orchestrator().handleReply(
-        manager,
-        replyTo(stranger, ReserveStockSucceededV1, { orderId: stranger, items }),
-      ),
+      orchestrator().handleReply(manager, strangers),
     );
 
     await expect(reply).rejects.toBeInstanceOf(NonRetriableError);
+  });
+
+  it('takes a reply only as the answer to the awaited command: another command of the saga is late, none is refused', async () => {
+    const orderId = await placeOrder();
+    const reserveId = await lastCommandId(orderId);
+    const reserved = await replyTo(orderId, ReserveStockSucceededV1, { orderId, items });
+    await dataSource.transaction((manager) => orchestrator().handleReply(manager, reserved));
+    const authorizeId = await lastCommandId(orderId);
+
+    // Right type, right saga, but it answers no command the saga sent (a forgery, a misroute).
+    const forged = await replyTo(
+      orderId,
+      AuthorizePaymentSucceededV1,
+      { orderId, paymentId: randomUUID(), amount: total },
+      randomUUID(),
+    );
+    const refused = dataSource.transaction((manager) =>
+      orchestrator().handleReply(manager, forged),
+    );
+    await expect(refused).rejects.toThrow(/answers no command/);
+    await expect(refused).rejects.toBeInstanceOf(NonRetriableError);
+    // The reservation's reply again, redelivered late: recorded and ignored, the saga waits on.
+    const late = await replyTo(orderId, ReserveStockSucceededV1, { orderId, items }, reserveId);
+    const afterLate = await dataSource.transaction((manager) =>
+      orchestrator().handleReply(manager, late),
+    );
+    const authorized = await replyTo(
+      orderId,
+      AuthorizePaymentSucceededV1,
+      { orderId, paymentId: randomUUID(), amount: total },
+      authorizeId,
+    );
+    const afterAnswer = await dataSource.transaction((manager) =>
+      orchestrator().handleReply(manager, authorized),
+    );
+
+    expect(afterLate.timeline.at(-1)?.event).toBe('late-reply-ignored');
+    expect(afterLate.awaiting?.command).toBe(AuthorizePaymentV1.type);
+    expect(afterAnswer.pivotPassed).toBe(true);
+    expect(await orderStatus(orderId)).toBe('APPROVED');
+  });
+
+  it('takes the answer to any send of the awaited command, the first one after a re-send too', async () => {
+    const orderId = await placeOrder();
+    const firstSend = await lastCommandId(orderId);
+    clock.advance(5_000);
+    await orchestrator().processDueDeadlines(dataSource); // re-sends ReserveStock
+    const resent = await lastCommandId(orderId);
+
+    const answerToFirst = await replyTo(
+      orderId,
+      ReserveStockSucceededV1,
+      { orderId, items },
+      firstSend,
+    );
+    const state = await dataSource.transaction((manager) =>
+      orchestrator().handleReply(manager, answerToFirst),
+    );
+
+    expect(resent).not.toBe(firstSend);
+    expect(state.awaiting?.command).toBe(AuthorizePaymentV1.type);
   });
 });

@@ -58,6 +58,13 @@ export class SagaEngine<TData, TContext> {
     return this.advance(state, context);
   }
 
+  /** Records a reply that answers an earlier command of this saga, not the awaited one. */
+  ignoreLateReply(current: SagaState<TData>, reply: SagaReply): SagaTransition<TData> {
+    const state = clone(current);
+    this.record(state, null, 'late-reply-ignored', reply.type);
+    return { state, commands: [] };
+  }
+
   async handleReply(
     current: SagaState<TData>,
     reply: SagaReply,

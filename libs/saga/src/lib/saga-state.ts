@@ -35,6 +35,12 @@ export interface AwaitedReply {
   replies: string[];
   sends: number;
   deadlineAt: string;
+  /**
+   * The message ids of every send of the awaited command (first and re-sends):
+   * a reply is accepted only as the answer to one of them (its causation id).
+   * Set by the orchestrator, which gives the commands their ids.
+   */
+  commandIds?: string[];
 }
 
 export interface SagaState<TData> {
@@ -54,6 +60,13 @@ export interface SagaState<TData> {
   endsAs: 'REJECTED' | 'CANCELLED' | null;
   outcomeReason: string | null;
   timeline: SagaTimelineEntry[];
+  /**
+   * Every command this saga sent, by message id: a reply to one that is no
+   * longer awaited is late (ignored); a reply to none of them is not this
+   * saga's (dead-lettered). Absent in sagas stored before replies were
+   * checked: those accept a reply by its type, as they did.
+   */
+  sentCommandIds?: string[];
 }
 
 /** A command the orchestrator must send (through its outbox, in the same transaction as the state). */

@@ -48,17 +48,40 @@ export class SagaOrchestrator<TData, TContext> {
     trace: { traceparent?: string } = {},
   ): Promise<SagaState<TData>> {
     const transition = await this.options.engine.start(id, data, this.options.contextFor(manager));
+    const messages = this.messagesOf(transition, { causationId: null, ...trace }, undefined);
     await this.store.insert(manager, transition.state);
-    await this.send(manager, transition, { causationId: null, ...trace });
+    await this.outbox.append(manager, messages);
     return transition.state;
   }
 
-  /** A reply from a participant; `correlationId` names the saga. A reply for no saga is never retried. */
+  /**
+   * A reply from a participant; `correlationId` names the saga, `causationId`
+   * the command it answers. Taken only as the answer to a send of the awaited
+   * command; a reply to an earlier command of the saga is late (recorded,
+   * ignored). A reply for no saga, or to no command the saga sent, is never
+   * retried: it goes to the dead-letter topic with the reason.
+   */
   async handleReply(manager: EntityManager, reply: MessageEnvelope): Promise<SagaState<TData>> {
     const stored = await this.load(manager, reply.correlationId);
+    const { sentCommandIds, awaiting } = stored.state;
+    const answered = { type: reply.type, data: reply.data };
+    if (sentCommandIds && !awaiting?.commandIds?.includes(reply.causationId ?? '')) {
+      if (!reply.causationId || !sentCommandIds.includes(reply.causationId)) {
+        throw new NonRetriableError(
+          `${reply.type} ${reply.id} answers no command of ${this.type} saga ${stored.state.id} ` +
+            `(causation ${reply.causationId ?? 'none'})`,
+        );
+      }
+      return this.commit(
+        manager,
+        stored,
+        this.options.engine.ignoreLateReply(stored.state, answered),
+        { causationId: reply.id },
+      );
+    }
     const transition = await this.options.engine.handleReply(
       stored.state,
-      { type: reply.type, data: reply.data },
+      answered,
       this.options.contextFor(manager),
     );
     return this.commit(manager, stored, transition, {
@@ -134,21 +157,43 @@ export class SagaOrchestrator<TData, TContext> {
     transition: SagaTransition<TData>,
     cause: { causationId: string | null; traceparent?: string },
   ): Promise<SagaState<TData>> {
+    const messages = this.messagesOf(transition, cause, stored.state);
     await this.store.save(manager, stored, transition.state);
-    await this.send(manager, transition, cause);
+    await this.outbox.append(manager, messages);
     return transition.state;
   }
 
-  private async send(
-    manager: EntityManager,
+  /**
+   * The transition's commands as messages, their ids written into the new
+   * state (before it is saved): every command in `sentCommandIds`, and the
+   * awaited one's sends in `awaiting.commandIds`, kept across re-sends.
+   */
+  private messagesOf(
     transition: SagaTransition<TData>,
     cause: { causationId: string | null; traceparent?: string },
-  ): Promise<void> {
-    if (transition.commands.length === 0) return;
-    const messages = transition.commands.map((command) =>
-      this.toMessage(transition.state.id, command, cause),
-    );
-    await this.outbox.append(manager, messages);
+    previous: SagaState<TData> | undefined,
+  ): OutgoingMessage[] {
+    const { state } = transition;
+    const messages = transition.commands.map((command) => this.toMessage(state.id, command, cause));
+    // A saga stored before replies were checked goes on without ids (previous has none).
+    if (previous && !previous.sentCommandIds) return messages;
+    state.sentCommandIds = [
+      ...(previous?.sentCommandIds ?? []),
+      ...messages.map((message) => message.envelope.id),
+    ];
+    const awaiting = state.awaiting;
+    if (awaiting) {
+      const before = previous?.awaiting;
+      const sameAwait =
+        before?.stepIndex === awaiting.stepIndex &&
+        before.kind === awaiting.kind &&
+        before.command === awaiting.command;
+      const sent = messages
+        .filter((message) => message.envelope.type === awaiting.command)
+        .map((message) => message.envelope.id);
+      awaiting.commandIds = [...(sameAwait ? (before.commandIds ?? []) : []), ...sent];
+    }
+    return messages;
   }
 
   private toMessage(
