@@ -33,8 +33,10 @@ export const depConstraints = [
     bannedExternalImports: HEAVY_RUNTIME_PACKAGES,
   },
   {
+    // Test support is a floor under every project, tools included: it starts what a test
+    // needs from the settings it is given, and never imports the provisioner.
     sourceTag: 'type:testing',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:testing', 'type:tool'],
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:testing'],
   },
   {
     sourceTag: 'type:tool',

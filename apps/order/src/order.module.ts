@@ -60,6 +60,8 @@ export class OrderModule {
               sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
               // Its three partitions at once, each in order (one order's messages share a partition).
               partitionsConcurrently: 3,
+              // Within a partition, other orders' messages side by side (one order's stay in order).
+              messagesConcurrently: 8,
             },
           }),
         }),

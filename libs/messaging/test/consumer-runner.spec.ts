@@ -204,6 +204,51 @@ describe('ConsumerRunner: inbox, retries and dead letters (real PostgreSQL and K
     expect(await bed.appliedQuantities(orderId)).toEqual([9]);
   });
 
+  it('handles other keys of one partition side by side, each key in order, and commits the whole batch', async () => {
+    const names = await bed.topicsForCase();
+    const [first, second] = [randomUUID(), randomUUID()];
+    // One partition, the two orders' messages interleaved: 1, 1, 2, 2, 3, 3.
+    for (const quantity of [1, 2, 3]) {
+      for (const orderId of [first, second]) {
+        await producer.send({
+          topic: names.physical(Topics.catalogCommands),
+          messages: [
+            {
+              key: orderId,
+              partition: 0,
+              value: rawValue(reserveStock(orderId, quantity).envelope),
+            },
+          ],
+        });
+      }
+    }
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    const consumer = bed.consumer(
+      names,
+      async (message, manager) => {
+        inFlight += 1;
+        mostAtOnce = Math.max(mostAtOnce, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await applyReservation(message, manager);
+        inFlight -= 1;
+      },
+      { messagesConcurrently: 4 },
+    );
+
+    await consumer.start();
+    await eventually(
+      () => consumer.outcomes,
+      (seen) => seen.length >= 6,
+    );
+    await consumer.stop();
+
+    expect(mostAtOnce).toBe(2);
+    expect(await bed.appliedQuantities(first)).toEqual([1, 2, 3]);
+    expect(await bed.appliedQuantities(second)).toEqual([1, 2, 3]);
+    expect(await committedOffsets(names)).toEqual(['6']);
+  });
+
   it('finishes the message in hand on stop, and commits its offset only after its transaction', async () => {
     const names = await bed.topicsForCase();
     const orderId = randomUUID();

@@ -22,6 +22,7 @@ export {
   kafkaLog4jProperties,
   kafkaServerProperties,
   newKafkaClusterId,
+  resolvedKafkaClasspath,
   /** Stops the native broker of this checkout (a fault drill); `up()` starts it again. */
   stopNativeKafka,
 } from './native/kafka-server';

@@ -1,3 +1,5 @@
+import { resolvedKafkaClasspath } from './native/kafka-server';
+
 /** The services that own a PostgreSQL database, each with its own role. */
 export const SERVICE_DATABASES = [
   { service: 'user', database: 'users', role: 'user_service', envVar: 'USER_DATABASE_URL' },
@@ -40,6 +42,9 @@ export function settingsToEnv(settings: InfraSettings): Record<string, string> {
   env['MONGODB_SERVER'] = settings.mongodbServer;
   env['KAFKA_BROKERS'] = settings.kafkaBrokers.join(',');
   env['REDIS_URL'] = settings.redisUrl;
+  // For tests that run a broker of their own (DisposableKafkaBroker in @shop/testing).
+  const classpath = resolvedKafkaClasspath();
+  if (classpath) env['KAFKA_CLASSPATH'] = classpath;
   return env;
 }
 

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { mongo } from 'mongoose';
 import { currentDatabase } from './support/current-database';
-import { readProvisioned } from '../src';
+import { readProvisioned, resolvedKafkaClasspath } from '../src';
 
 const workspaceRoot = resolve(__dirname, '../../..');
 
@@ -37,7 +38,12 @@ describe('infra env (settings of the running servers)', () => {
   });
 
   it('prints every connection setting as KEY=value', () => {
-    expect(Object.keys(env).sort()).toEqual(
+    // KAFKA_CLASSPATH once Kafka's jars are resolved (any native run): for tests' own brokers.
+    expect(
+      Object.keys(env)
+        .filter((key) => key !== 'KAFKA_CLASSPATH')
+        .sort(),
+    ).toEqual(
       [
         'CATALOG_MONGODB_URL',
         'DATABASE_URL',
@@ -50,6 +56,14 @@ describe('infra env (settings of the running servers)', () => {
         'USER_DATABASE_URL',
       ].sort(),
     );
+  });
+
+  it("names Kafka's jars for a test's own broker, once they are resolved", () => {
+    const resolved = resolvedKafkaClasspath();
+    const jars = resolved ? readdirSync(resolved.replace(/\/\*$/, '')) : [];
+
+    expect(env['KAFKA_CLASSPATH']).toBe(resolved);
+    if (resolved) expect(jars).toContainEqual(expect.stringMatching(/^kafka_2\.13-.*\.jar$/));
   });
 
   it.each([

@@ -50,6 +50,12 @@ const projects: FixtureProject[] = [
     importPath: '@shop/testing',
   },
   {
+    root: 'tools/infra',
+    name: 'infra',
+    tags: ['scope:shared', 'type:tool'],
+    importPath: '@shop/infra',
+  },
+  {
     root: 'libs/order-domain',
     name: 'order-domain',
     tags: ['scope:order', 'type:lib'],
@@ -82,6 +88,7 @@ const sources: Record<string, string> = {
   'libs/messaging/src/imports-a-service-scope.ts':
     "export { stock } from '@shop/catalog-domain';\n",
   'libs/testing/src/imports-an-app.ts': "export { main } from '@shop/payment-app';\n",
+  'libs/testing/src/imports-a-tool.ts': "export { up } from '@shop/infra';\n",
   'libs/contracts/src/allowed.ts': "export const event = 'order.OrderPlaced.v1';\n",
 };
 
@@ -180,6 +187,7 @@ describe('module boundaries (eslint.config.mjs, linted on a fixture workspace)',
     ['a service imports another service scope', 'apps/order/src/imports-another-scope.ts'],
     ['a shared lib imports a service scope', 'libs/messaging/src/imports-a-service-scope.ts'],
     ['the testing lib imports an app', 'libs/testing/src/imports-an-app.ts'],
+    ['the testing lib imports a tool (the provisioner)', 'libs/testing/src/imports-a-tool.ts'],
   ])('fails when %s', (_case, file) => {
     expect(problems[file]).toEqual([expect.stringMatching(/^@nx\/enforce-module-boundaries: /)]);
   });

@@ -88,6 +88,7 @@ export class MessagingTestBed {
       topics?: string[];
       /** A consumer that handles no type at all. */
       withoutHandlers?: boolean;
+      messagesConcurrently?: number;
     } = {},
   ): ConsumerRunner<EntityManager> & { outcomes: MessageOutcome[] } {
     const runner = new ConsumerRunner<EntityManager>({
@@ -100,6 +101,9 @@ export class MessagingTestBed {
       logger: testLogger,
       maxAttempts: options.maxAttempts ?? 3,
       backoff: options.backoff ?? { initialDelayMs: 20, maxDelayMs: 100 },
+      ...(options.messagesConcurrently
+        ? { messagesConcurrently: options.messagesConcurrently }
+        : {}),
     });
     const outcomes: MessageOutcome[] = [];
     runner.onOutcome((outcome) => outcomes.push(outcome));

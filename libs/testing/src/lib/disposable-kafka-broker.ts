@@ -3,20 +3,17 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ensureKafkaDistribution,
-  kafkaClasspath,
-  kafkaLog4jProperties,
-  kafkaServerProperties,
-  newKafkaClusterId,
-} from '@shop/infra';
+import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePorts } from './free-port';
 
 /**
  * A Kafka broker of one test's own, that the test may stop (as a crash: SIGKILL)
  * and start again with its data: for fault drills that must not disturb the
- * shared broker. Runs from the provisioner's cached jars (Java 17 and Maven).
+ * shared broker. Runs Kafka's jars with Java 17 from `KAFKA_CLASSPATH`, which
+ * `npm test`, the Jest global setup and `npm run -s infra:env` set once the
+ * provisioner has resolved them (any native run does): this library starts a
+ * broker, it does not provision one.
  */
 export class DisposableKafkaBroker {
   private process: ChildProcess | undefined;
@@ -31,26 +28,22 @@ export class DisposableKafkaBroker {
   }
 
   static async start(): Promise<DisposableKafkaBroker> {
-    await ensureKafkaDistribution();
+    const classpath = kafkaClasspath();
     const dir = mkdtempSync(join(tmpdir(), 'kafka-broker-'));
     const [kafkaPort, kafkaControllerPort] = (await freePorts(2)) as [number, number];
     writeFileSync(
       join(dir, 'server.properties'),
-      kafkaServerProperties({
-        host: '127.0.0.1',
-        kafkaPort,
-        kafkaControllerPort,
-        dataDir: join(dir, 'data'),
-      }),
+      singleNodeProperties(kafkaPort, kafkaControllerPort, join(dir, 'data')),
     );
-    writeFileSync(join(dir, 'log4j.properties'), kafkaLog4jProperties);
+    writeFileSync(join(dir, 'log4j.properties'), LOG4J);
     const format = spawnSync('java', [
       '-cp',
-      kafkaClasspath(),
+      classpath,
       `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`,
       'kafka.tools.StorageTool',
       'format',
-      `--cluster-id=${newKafkaClusterId()}`,
+      // A KRaft cluster id: 16 random bytes, URL-safe base64.
+      `--cluster-id=${randomBytes(16).toString('base64url')}`,
       `--config=${join(dir, 'server.properties')}`,
     ]);
     if (format.status !== 0)
@@ -126,3 +119,47 @@ export class DisposableKafkaBroker {
     }
   }
 }
+
+function kafkaClasspath(): string {
+  const classpath = process.env['KAFKA_CLASSPATH'];
+  if (!classpath) {
+    throw new Error(
+      "DisposableKafkaBroker needs Kafka's jars in KAFKA_CLASSPATH: run the tests through `npm test` " +
+        'or with INFRA_MODE=native (the provisioner resolves them), or point it at a Kafka ' +
+        'distribution\'s libs (e.g. KAFKA_CLASSPATH="/opt/kafka/libs/*").',
+    );
+  }
+  return classpath;
+}
+
+/** One KRaft node, broker and controller, on loopback; topics only as tests create them. */
+function singleNodeProperties(port: number, controllerPort: number, dataDir: string): string {
+  const settings: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'log.dirs': dataDir,
+    'auto.create.topics.enable': false,
+    'offsets.topic.replication.factor': 1,
+    'offsets.topic.num.partitions': 3,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'group.initial.rebalance.delay.ms': 0,
+  };
+  return `${Object.entries(settings)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
+}
+
+const LOG4J = `${[
+  ['log4j.rootLogger', 'WARN, stdout'],
+  ['log4j.appender.stdout', 'org.apache.log4j.ConsoleAppender'],
+  ['log4j.appender.stdout.layout', 'org.apache.log4j.PatternLayout'],
+  ['log4j.appender.stdout.layout.ConversionPattern', '[%d] %p %m (%c)%n'],
+]
+  .map(([key, value]) => `${key}=${value}`)
+  .join('\n')}\n`;

@@ -1,4 +1,4 @@
-import { withDatabase } from '@shop/infra';
+import { withDatabaseName } from './database-url';
 import { mongo } from 'mongoose';
 import { testInfraSettings } from './test-infra-settings';
 import { uniqueName } from './unique-name';
@@ -17,7 +17,7 @@ export class TestMongoDatabase {
     const name = uniqueName(label);
     return new TestMongoDatabase(
       name,
-      withDatabase(settings.mongodbUrl, name),
+      withDatabaseName(settings.mongodbUrl, name),
       settings.mongodbServer,
     );
   }

@@ -1,4 +1,4 @@
-import { withPostgresDatabase } from '@shop/infra';
+import { withDatabaseName } from './database-url';
 import { Client } from 'pg';
 import { testInfraSettings } from './test-infra-settings';
 import { uniqueName } from './unique-name';
@@ -17,7 +17,7 @@ export class TestPostgresDatabase {
     await withAdmin(adminUrl, (client) =>
       client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`),
     );
-    return new TestPostgresDatabase(name, withPostgresDatabase(adminUrl, name), adminUrl);
+    return new TestPostgresDatabase(name, withDatabaseName(adminUrl, name), adminUrl);
   }
 
   async drop(): Promise<void> {

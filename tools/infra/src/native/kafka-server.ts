@@ -145,6 +145,10 @@ function clusterId(): string {
 
 export const kafkaClasspath = (): string => `${libsDir}/*`;
 
+/** The jars' classpath once resolved (a native broker ran here), else undefined. */
+export const resolvedKafkaClasspath = (): string | undefined =>
+  existsSync(join(distributionDir, '.complete')) ? kafkaClasspath() : undefined;
+
 export async function startNativeKafka(config: InfraConfig): Promise<string[]> {
   const brokers = [`${config.host}:${config.kafkaPort}`];
   if (runningProcess(NAME)) {

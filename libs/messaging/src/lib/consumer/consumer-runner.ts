@@ -46,6 +46,13 @@ export interface ConsumerRunnerOptions<TTransaction> {
    * beside theirs.
    */
   partitionsConcurrently?: number;
+  /**
+   * How many messages of one partition's batch are handled at once, each of
+   * another key (default 1: one after the other). A key's messages stay in
+   * order whatever the number (one order's messages share its key); the
+   * offset committed is the end of what is settled without a gap.
+   */
+  messagesConcurrently?: number;
   /** Outcomes and dead letters on /metrics. */
   metrics?: ConsumerMetrics;
 }
@@ -86,6 +93,7 @@ export class ConsumerRunner<TTransaction> {
   private readonly deadLetters: DeadLetterPublisher;
   private readonly maxAttempts: number;
   private readonly backoff: BackoffPolicy;
+  private readonly lanes: number;
   private started = false;
   private stopped = false;
   private joined = false;
@@ -102,6 +110,7 @@ export class ConsumerRunner<TTransaction> {
     this.producer = options.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     this.deadLetters = new DeadLetterPublisher(this.producer, options.topicNames);
     this.maxAttempts = options.maxAttempts ?? 8;
+    this.lanes = Math.max(1, options.messagesConcurrently ?? 1);
     // Sleeps stay well under the session timeout; heartbeats surround each one.
     this.backoff = options.backoff ?? { initialDelayMs: 500, maxDelayMs: 10_000 };
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
@@ -205,50 +214,82 @@ export class ConsumerRunner<TTransaction> {
       payload;
     const topic = this.options.topicNames.logical(batch.topic);
     const owned = (): boolean => isRunning() && !isStale() && !this.stopped;
+    const messages = batch.messages;
     // Offsets are committed once per batch (and every COMMIT_EVERY messages of a long one), not
-    // per message: a commit is a broker round trip and a write to __consumer_offsets. A message
-    // settled but not yet committed when the member dies is delivered again, and the inbox
-    // answers it as a duplicate.
-    let settled: string | undefined;
-    let sinceCommit = 0;
-    const commit = async (): Promise<void> => {
-      if (settled === undefined) return;
-      const offset = (BigInt(settled) + 1n).toString();
-      settled = undefined;
-      sinceCommit = 0;
-      // Not consumer.commitOffsets(): kafkajs skips that silently once stop() began,
-      // which would leave the messages in hand uncommitted on every graceful shutdown.
-      await commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
-      });
-    };
-    try {
-      for (const message of batch.messages) {
-        if (!owned()) return;
-        let outcome: MessageOutcome;
-        try {
-          outcome = await this.settle(topic, batch.partition, message, heartbeat, owned);
-        } catch (error) {
-          if (error instanceof PartitionReleased) return;
-          throw error;
-        }
-        resolveOffset(message.offset);
-        settled = message.offset;
-        this.options.metrics?.settled(topic, outcome);
-        for (const listener of this.outcomeListeners) listener(outcome, message);
-        if ((sinceCommit += 1) >= COMMIT_EVERY) await commit();
-        await heartbeat();
-      }
-    } finally {
-      await commit().catch((error: unknown) => {
-        // The partition moved on (a rebalance): its next owner gets these again, as duplicates.
-        this.options.logger.warn('offsets not committed; the next owner redelivers them', {
-          topic,
-          partition: batch.partition,
-          error: error instanceof Error ? error.message : String(error),
+    // per message: a commit is a broker round trip and a write to __consumer_offsets. The
+    // offset committed is the end of the batch's settled prefix; a message settled but not yet
+    // committed when the member dies is delivered again, and the inbox answers it as a duplicate.
+    const done = new Array<boolean>(messages.length).fill(false);
+    let prefix = 0; // messages[0 .. prefix) are settled
+    let committed = 0;
+    let committing: Promise<void> = Promise.resolve();
+    const commit = (): Promise<void> => {
+      committing = committing.then(async () => {
+        while (prefix < messages.length && done[prefix]) prefix += 1;
+        if (prefix === committed) return;
+        committed = prefix;
+        const last = messages[prefix - 1] as KafkaMessage;
+        resolveOffset(last.offset);
+        // Not consumer.commitOffsets(): kafkajs skips that silently once stop() began,
+        // which would leave the messages in hand uncommitted on every graceful shutdown.
+        await commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [
+                { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+              ],
+            },
+          ],
         });
       });
-    }
+      return committing;
+    };
+    let sinceCommit = 0;
+    // Messages of one key in order, one after another; different keys side by side, up to
+    // `messagesConcurrently` at once (1: the whole batch in order).
+    const lanes = new Map<string, number[]>();
+    messages.forEach((message, index) => {
+      const key = this.lanes > 1 ? (message.key?.toString('latin1') ?? '') : '';
+      lanes.set(key, [...(lanes.get(key) ?? []), index]);
+    });
+    const queue = [...lanes.values()];
+    const work = async (): Promise<void> => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const index of lane) {
+          if (!owned()) return;
+          const message = messages[index] as KafkaMessage;
+          let outcome: MessageOutcome;
+          try {
+            outcome = await this.settle(topic, batch.partition, message, heartbeat, owned);
+          } catch (error) {
+            if (error instanceof PartitionReleased) return;
+            throw error;
+          }
+          done[index] = true;
+          this.options.metrics?.settled(topic, outcome);
+          for (const listener of this.outcomeListeners) listener(outcome, message);
+          if ((sinceCommit += 1) >= COMMIT_EVERY) {
+            sinceCommit = 0;
+            await commit();
+          }
+          await heartbeat();
+        }
+      }
+    };
+    const workers = await Promise.allSettled(
+      Array.from({ length: Math.min(this.lanes, queue.length) }, () => work()),
+    );
+    await commit().catch((error: unknown) => {
+      // The partition moved on (a rebalance): its next owner gets these again, as duplicates.
+      this.options.logger.warn('offsets not committed; the next owner redelivers them', {
+        topic,
+        partition: batch.partition,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+    const failed = workers.find((worker) => worker.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async settle(

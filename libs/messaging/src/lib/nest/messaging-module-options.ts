@@ -24,6 +24,8 @@ interface CommonMessagingOptions {
     sessionTimeoutMs?: number;
     /** Partitions handled at once, each in order (default 1); see ConsumerRunnerOptions. */
     partitionsConcurrently?: number;
+    /** Messages of different keys in one partition handled at once (default 1); see ConsumerRunnerOptions. */
+    messagesConcurrently?: number;
   };
   relay?: { enabled?: boolean; pollIntervalMs?: number };
 }

@@ -199,6 +199,9 @@ export class MessagingTransport
         ...(options.consume.partitionsConcurrently
           ? { partitionsConcurrently: options.consume.partitionsConcurrently }
           : {}),
+        ...(options.consume.messagesConcurrently
+          ? { messagesConcurrently: options.consume.messagesConcurrently }
+          : {}),
       });
       await this.consumer.start({ waitForGroup: false });
       // close() may have run while it subscribed: it stopped a consumer that had not started yet.
