@@ -162,8 +162,9 @@ ${goals.join('\n')}
 
 ## Rate sweep (orders spread over the catalog) and the hot product
 
-The sweep stops after the first rate completed at under 90 % of what was
-offered (the knee). The hot phase puts every order on one product whose
+Past 50 orders/s (the latency targets' rate), the sweep stops after the
+first rate completed at under 90 % of what was offered; the knee is the
+highest rate completed at 90 % or more. The hot phase puts every order on one product whose
 stock is ${input.hot ? `${input.hot.stock} units` : '(not run)'}: orders past it must be rejected, never oversold.
 
 | phase | offered | accepted (202) | reached a final state | completed/s | p50 ms | p95 ms | p99 ms | refused |
