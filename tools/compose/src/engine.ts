@@ -102,8 +102,9 @@ async function stopOwnEngine(): Promise<void> {
   if (!existsSync(own.pidFile)) return;
   const pid = Number(readFileSync(own.pidFile, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return;
-  log(`stopping this tool's engine (dockerd, pid ${pid})`);
   const alive = () => existsSync(`/proc/${pid}`);
+  if (!alive()) return;
+  log(`stopping this tool's engine (dockerd, pid ${pid})`);
   process.kill(pid, 'SIGTERM');
   for (let waited = 0; alive() && waited < 30_000; waited += 250) await sleep(250);
   if (alive()) process.kill(pid, 'SIGKILL');

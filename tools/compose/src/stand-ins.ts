@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -49,7 +50,7 @@ const NODE_IMAGE = 'node:20.20-bookworm-slim';
 /** Marks an image as a stand-in, with the hash of what it was built from. */
 const LABEL = 'org.shop.stand-in';
 
-/** Each after the image it is built FROM. */
+/** Each after the image it is built FROM: images are made present in this order. */
 const STAND_INS: StandIn[] = [
   {
     image: NODE_IMAGE,
@@ -91,21 +92,49 @@ const STAND_INS: StandIn[] = [
   { image: 'redis:7.0-alpine', folder: 'redis', identity: () => [] },
 ];
 
-/** Builds a stand-in for each image in `required` that the engine does not have. */
+/**
+ * Makes every image in `required` present: the official one when the engine
+ * has it or can pull it, else a stand-in. After the first pull that fails
+ * (no registry reachable) the others are not tried.
+ */
 export async function ensureImages(project: ComposeProject, required: string[]): Promise<void> {
-  const byImage = new Map(STAND_INS.map((standIn) => [standIn.image, standIn]));
-  const unknown = required.filter((image) => !byImage.has(image));
-  for (const standIn of STAND_INS.filter(({ image }) => required.includes(image))) {
-    await ensureStandIn(project, standIn);
-  }
-  for (const image of unknown) {
-    if (!(await labelOf(project, image)).present) {
+  let registryAnswers = true;
+  const rank = (image: string): number => {
+    const index = STAND_INS.findIndex((standIn) => standIn.image === image);
+    return index < 0 ? STAND_INS.length : index;
+  };
+  for (const image of [...required].sort((a, b) => rank(a) - rank(b))) {
+    const existing = await labelOf(project, image);
+    if (existing.present && !existing.label) {
+      log(`${image}: the official image is there: using it`);
+      continue;
+    }
+    if (!existing.present && registryAnswers) {
+      registryAnswers = pull(project, image);
+      if (registryAnswers) {
+        log(`${image}: pulled the official image`);
+        continue;
+      }
+      log(`${image}: no registry answers a pull: building stand-ins for the absent images`);
+    }
+    const standIn = STAND_INS.find((candidate) => candidate.image === image);
+    if (!standIn) {
       throw new InfraError(
-        `The image ${image} is absent, and tools/compose has no stand-in for it.`,
+        `The image ${image} is absent, no registry answers, and tools/compose has no stand-in for it.`,
         'Pull it on a machine with a registry, or add a stand-in under tools/compose/stand-ins.',
       );
     }
+    await ensureStandIn(project, standIn, existing.label);
   }
+}
+
+function pull(project: ComposeProject, image: string): boolean {
+  const pulled = spawnSync('docker', ['pull', '--quiet', image], {
+    env: project.env,
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
+  return pulled.status === 0;
 }
 
 async function labelOf(
@@ -133,17 +162,16 @@ async function labelOf(
   };
 }
 
-async function ensureStandIn(project: ComposeProject, standIn: StandIn): Promise<void> {
-  const existing = await labelOf(project, standIn.image);
-  if (existing.present && !existing.label) {
-    log(`${standIn.image}: the image is there (not a stand-in): using it`);
-    return;
-  }
+async function ensureStandIn(
+  project: ComposeProject,
+  standIn: StandIn,
+  builtDigest: string | undefined,
+): Promise<void> {
   const baseImage = standIn.from ?? BASE_IMAGE;
   if (baseImage === BASE_IMAGE) await ensureBaseImage(project);
   const base = await labelOf(project, baseImage);
   const digest = digestOf(standIn, base.id ?? '');
-  if (existing.label === digest) {
+  if (builtDigest === digest) {
     log(`${standIn.image}: stand-in up to date`);
     return;
   }
