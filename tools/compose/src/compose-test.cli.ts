@@ -151,11 +151,16 @@ async function main(): Promise<void> {
 
     stackUp = true;
     if (stack.env['DOCKER_BUILDKIT'] === '0') {
-      // Five services build from one Dockerfile: the classic builder shares no step between
-      // builds that run at once (five `npm ci` on two cores), but reuses every cached step of
-      // the one before; BuildKit shares them itself.
+      // Five images from one Dockerfile: the classic builder shares no step between builds
+      // that run at once (five `npm ci` on two cores), but reuses every cached step of the one
+      // before; BuildKit shares them itself. One service per image: the jobs share their app's.
+      const onePerImage = new Map<string, string>();
+      for (const [name, service] of Object.entries(model.services)) {
+        if (service.build && service.image && !onePerImage.has(service.image))
+          onePerImage.set(service.image, name);
+      }
       await timed('docker compose build, one image at a time (classic builder)', () =>
-        stack.run(['--parallel', '1', 'build'], { echo: true }),
+        stack.run(['--parallel', '1', 'build', ...onePerImage.values()], { echo: true }),
       );
     }
     await timed('docker compose up --build --wait', () =>
