@@ -2,8 +2,8 @@
 # One image per app, from one Dockerfile:
 #   docker build --build-arg APP=order --build-arg PORT=3003 -t shop/order:dev .
 # (docker compose builds all five; deploy/README.md has the details.)
-# Images are not built in this repository's CI (it has no Docker engine):
-# tools/workspace/test/dockerfile.spec.ts checks this file statically.
+# CI builds and runs them with the classic builder (`npm run compose:test`,
+# tools/compose); tools/workspace/test/dockerfile.spec.ts also checks this file statically.
 
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { composeTestRequirement } from '@shop/compose';
 import { down, settingsToEnv, up } from '@shop/infra';
 import { DECLARED_SKIP_MARKER } from '@shop/testing';
 
@@ -42,8 +43,8 @@ const SYSTEM_PROJECTS = ['e2e', 'demo', 'gateway', 'fork'];
 const sum = (summaries: JestSummary[], field: Exclude<keyof JestSummary, 'testResults'>): number =>
   summaries.reduce((total, part) => total + part[field], 0);
 
-/** The summary CI reads; printed last, after the servers are stopped. */
-let closingLine: string | undefined;
+/** The counts of the summary CI reads; printed last, after the servers are stopped. */
+let totals: { passed: number; failed: number; skipped: number } | undefined;
 
 async function lintAndTest(serverEnv: Record<string, string>): Promise<number> {
   const nxEnv = {
@@ -106,7 +107,7 @@ async function lintAndTest(serverEnv: Record<string, string>): Promise<number> {
     numRuntimeErrorTestSuites: sum(summaries, 'numRuntimeErrorTestSuites'),
   };
   const skipped = summary.numPendingTests + summary.numTodoTests;
-  closingLine = `Tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`;
+  totals = { passed: summary.numPassedTests, failed: summary.numFailedTests, skipped };
   if (failedPass !== 0) return failedPass;
   if (summary.numTotalTests === 0) {
     process.stderr.write('No test ran: that is a failure.\n');
@@ -130,16 +131,51 @@ async function lintAndTest(serverEnv: Record<string, string>): Promise<number> {
   return 0;
 }
 
+/**
+ * docker-compose.yml built and run, proven through the gateway (`npm run
+ * compose:test`), counted as one test. Where no engine answers and we are not
+ * root, a declared skip naming what is missing, as itWhen words it.
+ */
+function composeStack(): number {
+  const title = 'docker compose stack (npm run compose:test)';
+  const requirement = composeTestRequirement();
+  if (!requirement.met) {
+    process.stderr.write(
+      `\ndeclared skip: ${title} ${DECLARED_SKIP_MARKER}${requirement.reason}]\n`,
+    );
+    if (totals) totals.skipped += 1;
+    return 0;
+  }
+  process.stderr.write(`\n=== ${title}: ${requirement.reason}\n`);
+  const result = spawnSync(
+    bin('tsx'),
+    ['--tsconfig', 'tsconfig.base.json', join('tools', 'compose', 'src', 'compose-test.cli.ts')],
+    { cwd: root, stdio: 'inherit' },
+  );
+  const passed = result.status === 0;
+  if (totals) {
+    if (passed) totals.passed += 1;
+    else totals.failed += 1;
+  }
+  return passed ? 0 : result.status || 1;
+}
+
 async function main(): Promise<number> {
   step('format (prettier --check)', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
   process.stderr.write('\n=== servers (tools/infra)\n');
   try {
     const { settings } = await up();
-    return await lintAndTest(settingsToEnv(settings));
+    const tests = await lintAndTest(settingsToEnv(settings));
+    // Beside the native servers: it publishes on ports of its own when theirs are taken.
+    const compose = composeStack();
+    return tests || compose;
   } finally {
     // CI machines are handed back clean; on a laptop the servers stay up for the next run.
     if (ci) await down();
-    if (closingLine) process.stdout.write(`\n${closingLine}\n`);
+    if (totals) {
+      const { passed, failed, skipped } = totals;
+      process.stdout.write(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    }
   }
 }
 

@@ -1,8 +1,14 @@
 /** The public API, through the gateway, as a customer uses it (with retries a careful client makes). */
 export class ShopClient {
-  private token = '';
+  /** `token`: an access token issued earlier (e.g. to check that it is still accepted). */
+  constructor(
+    readonly gatewayUrl: string,
+    private token = '',
+  ) {}
 
-  constructor(readonly gatewayUrl: string) {}
+  get accessToken(): string {
+    return this.token;
+  }
 
   async logIn(email: string, password: string): Promise<void> {
     const { status, body } = await this.call('POST', '/api/v1/auth/login', { email, password });

@@ -29,3 +29,9 @@ export {
 export { KAFKA_VERSION } from './versions';
 /** A server this checkout started and that still runs (its pid, for the benchmarks' CPU accounting). */
 export { runningProcess } from './managed-process';
+// For tools/compose, which builds stand-in images from the same servers and runs commands alike.
+export { aptInstall } from './native/apt';
+export { ensureFerretdb } from './native/mongo-server';
+export { type RunResult, commandSucceeds, findOnPath, isRoot, run, runOrFail } from './run-command';
+export { FERRETDB_VERSION } from './versions';
+export { waitUntil } from './wait-until';

@@ -47,9 +47,9 @@ const args = (stage: Stage, keyword: string): string[] =>
   stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 
 /**
- * No Docker engine runs here, so images are not built in CI: this checks the
- * Dockerfile's shape (docs: deploy/README.md). Each app's APP and PORT build
- * arguments are checked in docker-compose.spec.ts.
+ * The Dockerfile's shape, checked without an engine (docs: deploy/README.md);
+ * `npm run compose:test` builds and runs the images where one can run. Each
+ * app's APP and PORT build arguments are checked in docker-compose.spec.ts.
  */
 describe('Dockerfile', () => {
   it('builds in three stages from one pinned Node 20 image', () => {

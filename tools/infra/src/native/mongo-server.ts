@@ -33,7 +33,7 @@ const ferretdbBinary = join(ferretdbDir, 'ferretdb');
  * that panics at start (the generated build/version/version.txt is not in the
  * module), so: download the module, write that file, then `go build`.
  */
-async function ensureFerretdb(): Promise<string> {
+export async function ensureFerretdb(): Promise<string> {
   if (existsSync(ferretdbBinary)) return ferretdbBinary;
   if (!findOnPath('go')) {
     throw new InfraError(

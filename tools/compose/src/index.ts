@@ -1,0 +1,1 @@
+export { composeTestRequirement } from './requirement';
