@@ -50,4 +50,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # `node .` runs the package.json `main` (apps/<app>/src/main.js); the
 # migrations and the seed run as `node apps/<app>/src/migrate.js` / `seed.js`.
-CMD ["node", "--enable-source-maps", "."]
+CMD ["node", "--max-semi-space-size=4", "."]

@@ -182,7 +182,11 @@ async function buildInto(app: string, sourceRoot: string, outputRoot: string): P
     scripts: Object.fromEntries(
       entries.map((entry) => [
         entry === 'main' ? 'start' : entry,
-        `node --enable-source-maps ${sourceRoot}/${entry}.js`,
+        // The service itself runs with SERVICE_NODE_FLAGS (tools/demo; a workspace test holds the
+        // two together); one-off jobs (migrate, seed) with Node's defaults.
+        entry === 'main'
+          ? `node --max-semi-space-size=4 ${sourceRoot}/${entry}.js`
+          : `node ${sourceRoot}/${entry}.js`,
       ]),
     ),
     dependencies,

