@@ -19,12 +19,16 @@ export function describeMachine(): string {
 /** Linux's USER_HZ: /proc reports CPU times in these ticks. */
 export const TICKS_PER_SECOND = 100;
 
-/** CPU ticks (user + system) a process and its live descendants used so far, from /proc. */
+/**
+ * CPU ticks (user + system) a process and its descendants used so far, from
+ * /proc: its own, its children's that exited and were waited for (PostgreSQL's
+ * postmaster reaps every backend that ends), and its live descendants'.
+ */
 export function cpuTicksOfTree(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime: fields 14 and 15 of stat, 12 and 13 after the command name.
-  const own = Number(fields[11]) + Number(fields[12]);
+  // utime, stime, cutime, cstime: fields 14–17 of stat, 12–15 after the command name.
+  const own = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   let children: number[] = [];
   try {
     children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
