@@ -457,19 +457,25 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
     });
   });
 
-  it('starts again on a database where its admin account already exists (a restart)', async () => {
+  /** A second user service on the same database, bootstrapping the admin `email`. */
+  const anotherInstance = async (email: string, password: string) => {
     const port = await freePort();
-    const again = await createUserApp(
+    const app = await createUserApp(
       loadUserConfig({
         NODE_ENV: 'test',
         PORT: String(port),
         USER_DATABASE_URL: database.url,
         KAFKA_BROKERS: kafka.brokers.join(','),
         KAFKA_TOPIC_PREFIX: kafka.prefix,
-        ADMIN_EMAIL: adminEmail,
-        ADMIN_PASSWORD: adminPassword,
+        ADMIN_EMAIL: email,
+        ADMIN_PASSWORD: password,
       }),
     );
+    return { again: app, port };
+  };
+
+  it('starts again on a database where its admin account already exists (a restart)', async () => {
+    const { again, port } = await anotherInstance(adminEmail, adminPassword);
     try {
       await startService(again, { port, host: '127.0.0.1' });
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
@@ -481,17 +487,9 @@ describe('user service over HTTP (real PostgreSQL and Kafka)', () => {
 
   it('never promotes an existing account: an ADMIN_EMAIL a customer registered stops the start-up, the account unchanged', async () => {
     const { email, tokens } = await registeredCustomer();
-    const port = await freePort();
-    const again = await createUserApp(
-      loadUserConfig({
-        NODE_ENV: 'test',
-        PORT: String(port),
-        USER_DATABASE_URL: database.url,
-        KAFKA_BROKERS: kafka.brokers.join(','),
-        KAFKA_TOPIC_PREFIX: kafka.prefix,
-        ADMIN_EMAIL: email.toUpperCase(),
-        ADMIN_PASSWORD: 'the operator meant another passphrase',
-      }),
+    const { again, port } = await anotherInstance(
+      email.toUpperCase(),
+      'the operator meant another passphrase',
     );
     try {
       await expect(startService(again, { port, host: '127.0.0.1' })).rejects.toThrow(

@@ -1,24 +1,13 @@
-import { ShopClient } from '@shop/drills';
+import {
+  type OrderView as Order,
+  type PaymentView as Payment,
+  type ProductView as Product,
+  ShopClient,
+} from '@shop/drills';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log } from './log';
-
-interface Product {
-  id: string;
-  available: number;
-}
-interface Order {
-  id: string;
-  status: string;
-  reason: string | null;
-  saga: { status: string } | null;
-}
-interface Payment {
-  orderId: string;
-  status: string;
-  history: { status: string }[];
-}
 
 const address = {
   recipient: 'Ada Lovelace',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ShopClient } from './shop-client';
+import { type OrderView as Order, type PaymentView as Payment } from './shop-views';
 
 /** What goes wrong in the middle of the burst. */
 export interface Fault {
@@ -37,19 +38,6 @@ export interface DrillResult {
   orders: { id: string; status: string; reason: string | null; declinedCard: boolean }[];
   invariants: Invariant[];
   ok: boolean;
-}
-
-interface Order {
-  id: string;
-  status: string;
-  reason: string | null;
-  items: { productId: string; quantity: number }[];
-  saga: { status: string } | null;
-}
-
-interface Payment {
-  status: string;
-  history: { status: string }[];
 }
 
 const FINAL = new Set(['APPROVED', 'REJECTED', 'CANCELLED']);

@@ -1,17 +1,11 @@
 import { APP_NAMES, type AppName } from '@shop/demo';
-import { ShopClient } from '@shop/drills';
+import { type OrderView as Order, ShopClient } from '@shop/drills';
 import { type CollectedSpan, OtlpTraceCollector } from '@shop/testing';
 import { dashboardMetricNames, SHOP_OVERVIEW_DASHBOARD_PATH } from '@shop/workspace';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CUSTOMER, type IsolatedSystem, startIsolatedSystem } from './support/isolated-system';
-
-interface Order {
-  id: string;
-  status: string;
-  saga: { status: string } | null;
-}
 
 const address = {
   recipient: 'Grace Hopper',

@@ -1,23 +1,13 @@
-import { ShopClient } from '@shop/drills';
+import {
+  type OrderView as Order,
+  type PaymentView as Payment,
+  type ProductView as Product,
+  ShopClient,
+} from '@shop/drills';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CUSTOMER, type IsolatedSystem, startIsolatedSystem } from './support/isolated-system';
-
-interface Product {
-  id: string;
-  available: number;
-}
-interface Order {
-  id: string;
-  status: string;
-  reason: string | null;
-  saga: { status: string } | null;
-}
-interface Payment {
-  status: string;
-  history: { status: string }[];
-}
 
 const address = {
   recipient: 'Ada Lovelace',
