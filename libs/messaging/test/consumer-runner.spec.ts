@@ -1,7 +1,14 @@
 import { createMessage, headersOf, OrderApprovedV1, Topics } from '@shop/contracts';
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Producer } from 'kafkajs';
-import { DeadLetterQueue, NonRetriableError, type TopicNames } from '../src';
+import {
+  type Inbox,
+  DeadLetterQueue,
+  NonRetriableError,
+  type TopicNames,
+  TypeormInbox,
+} from '../src';
+import { type EntityManager } from 'typeorm';
 import {
   applyReservation,
   eventually,
@@ -138,6 +145,42 @@ describe('ConsumerRunner: inbox, retries and dead letters (real PostgreSQL and K
     // Backoff of 20 ms, then 40 ms, each at least half of it (jitter).
     expect((calls[1] ?? 0) - (calls[0] ?? 0)).toBeGreaterThanOrEqual(10);
     expect((calls[2] ?? 0) - (calls[1] ?? 0)).toBeGreaterThanOrEqual(20);
+    expect(await bed.appliedQuantities(orderId)).toEqual([5]);
+  });
+
+  it('waits out its store: a handler that fails while the store does not answer is never dead-lettered', async () => {
+    const names = await bed.topicsForCase();
+    const orderId = randomUUID();
+    await send(names, orderId, rawValue(reserveStock(orderId, 5).envelope));
+    // The store "comes back" after four failed attempts, more than maxAttempts (3).
+    let failures = 0;
+    const postgres = new TypeormInbox(bed.dataSource);
+    const recovering: Inbox<EntityManager> = {
+      process: (consumer, envelope, work) => postgres.process(consumer, envelope, work),
+      answers: async () => failures >= 4,
+    };
+    const consumer = bed.consumer(
+      names,
+      async (message, manager) => {
+        if (failures < 4) {
+          failures += 1;
+          throw new Error('connection lost');
+        }
+        await applyReservation(message, manager);
+      },
+      { inbox: recovering },
+    );
+
+    await consumer.start();
+    const outcomes = await eventually(
+      () => consumer.outcomes,
+      (seen) => seen.length >= 1,
+    );
+    await consumer.stop();
+    const letters = await new DeadLetterQueue(bed.kafka.client, names).list(Topics.catalogCommands);
+
+    expect(outcomes).toEqual(['processed']);
+    expect(letters).toEqual([]);
     expect(await bed.appliedQuantities(orderId)).toEqual([5]);
   });
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { type Db, type Document, MongoClient } from 'mongodb';
 import {
   deterministicMessageId,
+  MongoInbox,
   MongoOutboxStore,
   MongoOutboxWriter,
   OUTBOX_COLLECTION,
@@ -149,6 +150,21 @@ describe(`Mongo outbox (real ${process.env['MONGODB_SERVER']} and Kafka)`, () =>
     } else {
       expect(JSON.stringify(plan['queryPlanner'])).toContain('IXSCAN');
     }
+  });
+
+  it("tells the consumer whether the store answers: the inbox's outage check", async () => {
+    // A server nobody listens on: server selection would wait 30 s, the check says no in 2.
+    const unreachable = new MongoClient('mongodb://127.0.0.1:9/inbox', {
+      serverSelectionTimeoutMS: 30_000,
+    });
+    const started = Date.now();
+    const whileDown = await new MongoInbox(unreachable.db('inbox')).answers();
+    const waited = Date.now() - started;
+    await unreachable.close();
+
+    expect(await new MongoInbox(db).answers()).toBe(true);
+    expect(whileDown).toBe(false);
+    expect(waited).toBeLessThan(10_000);
   });
 
   it('lets one relay hold the lease; another gets it once the first lets go', async () => {

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import {
   ConsumerRunner,
+  type Inbox,
   type MessageHandler,
   type MessageOutcome,
   MESSAGING_MIGRATIONS,
@@ -89,6 +90,8 @@ export class MessagingTestBed {
       /** A consumer that handles no type at all. */
       withoutHandlers?: boolean;
       messagesConcurrently?: number;
+      /** Another inbox in place of the PostgreSQL one (e.g. one whose store is "down"). */
+      inbox?: Inbox<EntityManager>;
     } = {},
   ): ConsumerRunner<EntityManager> & { outcomes: MessageOutcome[] } {
     const runner = new ConsumerRunner<EntityManager>({
@@ -97,7 +100,7 @@ export class MessagingTestBed {
       topics: options.topics ?? [Topics.catalogCommands],
       topicNames: names,
       handlers: new Map(options.withoutHandlers ? [] : [[ReserveStockV1.type, handler]]),
-      inbox: new TypeormInbox(this.dataSource),
+      inbox: options.inbox ?? new TypeormInbox(this.dataSource),
       logger: testLogger,
       maxAttempts: options.maxAttempts ?? 3,
       backoff: options.backoff ?? { initialDelayMs: 20, maxDelayMs: 100 },

@@ -11,6 +11,9 @@ import { type SagaCommand, type SagaState, type SagaTransition } from '../lib/sa
 import { SagaConcurrencyError } from './saga-concurrency.error';
 import { type StoredSaga, TypeormSagaStore } from './typeorm-saga.store';
 
+/** Command ids a saga remembers for telling late replies from foreign ones. */
+const MAX_REMEMBERED_COMMANDS = 100;
+
 export interface SagaOrchestratorOptions<TData, TContext> {
   engine: SagaEngine<TData, TContext>;
   /** The orchestrating service: the commands' `source`. */
@@ -177,10 +180,12 @@ export class SagaOrchestrator<TData, TContext> {
     const messages = transition.commands.map((command) => this.toMessage(state.id, command, cause));
     // A saga stored before replies were checked goes on without ids (previous has none).
     if (previous && !previous.sentCommandIds) return messages;
+    // The latest ones: a step after the pivot re-sent for days must not grow the state forever
+    // (a reply to a command older than these is refused, not ignored).
     state.sentCommandIds = [
       ...(previous?.sentCommandIds ?? []),
       ...messages.map((message) => message.envelope.id),
-    ];
+    ].slice(-MAX_REMEMBERED_COMMANDS);
     const awaiting = state.awaiting;
     if (awaiting) {
       const before = previous?.awaiting;
@@ -191,7 +196,9 @@ export class SagaOrchestrator<TData, TContext> {
       const sent = messages
         .filter((message) => message.envelope.type === awaiting.command)
         .map((message) => message.envelope.id);
-      awaiting.commandIds = [...(sameAwait ? (before.commandIds ?? []) : []), ...sent];
+      awaiting.commandIds = [...(sameAwait ? (before.commandIds ?? []) : []), ...sent].slice(
+        -MAX_REMEMBERED_COMMANDS,
+      );
     }
     return messages;
   }

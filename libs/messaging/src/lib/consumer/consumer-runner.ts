@@ -224,11 +224,11 @@ export class ConsumerRunner<TTransaction> {
     let committed = 0;
     let committing: Promise<void> = Promise.resolve();
     const commit = (): Promise<void> => {
-      committing = committing.then(async () => {
+      const attempt = committing.then(async () => {
         while (prefix < messages.length && done[prefix]) prefix += 1;
         if (prefix === committed) return;
-        committed = prefix;
-        const last = messages[prefix - 1] as KafkaMessage;
+        const target = prefix;
+        const last = messages[target - 1] as KafkaMessage;
         resolveOffset(last.offset);
         // Not consumer.commitOffsets(): kafkajs skips that silently once stop() began,
         // which would leave the messages in hand uncommitted on every graceful shutdown.
@@ -242,8 +242,11 @@ export class ConsumerRunner<TTransaction> {
             },
           ],
         });
+        committed = target;
       });
-      return committing;
+      // A failed commit is tried again by the next one, not left to fail the rest.
+      committing = attempt.catch(() => undefined);
+      return attempt;
     };
     let sinceCommit = 0;
     // Messages of one key in order, one after another; different keys side by side, up to
@@ -251,7 +254,9 @@ export class ConsumerRunner<TTransaction> {
     const lanes = new Map<string, number[]>();
     messages.forEach((message, index) => {
       const key = this.lanes > 1 ? (message.key?.toString('latin1') ?? '') : '';
-      lanes.set(key, [...(lanes.get(key) ?? []), index]);
+      const lane = lanes.get(key);
+      if (lane) lane.push(index);
+      else lanes.set(key, [index]);
     });
     const queue = [...lanes.values()];
     const work = async (): Promise<void> => {
@@ -388,24 +393,22 @@ export class ConsumerRunner<TTransaction> {
         if (cause instanceof NonRetriableError || cause instanceof ContractViolationError) {
           return deadLetter('non-retriable', text, attempt);
         }
-        if (error instanceof HandlerFailure) {
+        // A handler that failed while its store does not answer met the outage: waited out.
+        const handlerFailed =
+          error instanceof HandlerFailure && (await this.options.inbox.answers?.()) !== false;
+        if (handlerFailed) {
           handlerFailures += 1;
           if (handlerFailures >= this.maxAttempts)
             return deadLetter('handler-failed', text, handlerFailures);
         }
         const delay = backoffDelay(this.backoff, attempt);
-        logger.warn(
-          error instanceof HandlerFailure
-            ? 'handler failed; retrying'
-            : 'inbox unavailable; retrying',
-          {
-            type: parsed.envelope.type,
-            messageId: parsed.envelope.id,
-            attempt,
-            retryInMs: delay,
-            error: text,
-          },
-        );
+        logger.warn(handlerFailed ? 'handler failed; retrying' : 'store unavailable; retrying', {
+          type: parsed.envelope.type,
+          messageId: parsed.envelope.id,
+          attempt,
+          retryInMs: delay,
+          error: text,
+        });
         await heartbeat();
         await sleep(delay);
         if (!owned()) throw new PartitionReleased();

@@ -12,4 +12,12 @@ export interface Inbox<TTransaction> {
     envelope: MessageEnvelope,
     work: (transaction: TTransaction) => Promise<void>,
   ): Promise<InboxOutcome>;
+  /**
+   * After a handler failed: does the store answer? False means the failure
+   * was the store's outage, waited out like the inbox's own, not counted
+   * toward the handler's attempts. For inboxes whose own first round trip
+   * comes after the handler's (MongoInbox): an outage would otherwise reach
+   * the consumer as the handler's failure and dead-letter the message.
+   */
+  answers?(): Promise<boolean>;
 }

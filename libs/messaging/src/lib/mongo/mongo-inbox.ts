@@ -4,6 +4,8 @@ import { type Inbox, type InboxOutcome } from '../inbox/inbox';
 
 const INBOX_COLLECTION = 'inbox_messages';
 const DUPLICATE_KEY = 11000;
+/** How long `answers()` waits for a ping: well under a consumer's session timeout. */
+const PING_TIMEOUT_MS = 2_000;
 
 /**
  * The inbox for a service on MongoDB without multi-document transactions. The
@@ -17,10 +19,28 @@ const DUPLICATE_KEY = 11000;
  * once the idempotent handler has made it harmless. A read first would spare a
  * redelivered message its work at the price of one more round trip for every
  * message, and redeliveries are rare (a rebalance, a crash before the offset
- * commit).
+ * commit). Having no read first, the inbox makes no round trip before the
+ * handler: `answers()` tells the consumer whether a failed handler met a
+ * database outage (waited out) or failed itself (retried, then dead-lettered).
  */
 export class MongoInbox implements Inbox<Db> {
   constructor(private readonly db: Db) {}
+
+  async answers(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+    });
+    const ping = this.db.command({ ping: 1 }).then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([ping, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async process(
     consumer: string,
