@@ -208,11 +208,10 @@ async function main(): Promise<void> {
       processes,
       drainMs: DRAIN_MS,
     });
-    const loaded = APP_NAMES.map((app) => ({
-      app,
-      idle: idle.get(app) ?? Number.NaN,
-      ...memoryOf(system.apps.get(app)?.pid),
-    }));
+    const memory = APP_NAMES.map((app) => {
+      const { rss, peak } = memoryOf(system.apps.get(app)?.pid);
+      return { app, idle: idle.get(app) ?? Number.NaN, loaded: rss, peak };
+    });
     // The stock is committed after OrderApproved: read it once every saga ended.
     const running = await sagasEnded(orders.url, DRAIN_MS);
     if (running > 0) log(`${running} sagas still running after ${DRAIN_MS / 1_000} s`);
@@ -254,12 +253,7 @@ async function main(): Promise<void> {
         hot: { result: hotResult, stock: hotStock, soldOnHot },
         floor,
         processes: processes.map(({ name }) => name),
-        memory: loaded.map(({ app, idle: idleRss, rss, peak }) => ({
-          app,
-          idle: idleRss,
-          loaded: rss,
-          peak,
-        })),
+        memory,
         invariants,
         previous,
       }),

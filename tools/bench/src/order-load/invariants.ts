@@ -52,7 +52,7 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-const SAGA_ENDED = "('COMPLETED', 'REJECTED', 'CANCELLED')";
+const SAGA_ENDED = ['COMPLETED', 'REJECTED', 'CANCELLED'];
 
 /**
  * Waits until no saga runs any more: an order is final for its customer at
@@ -64,7 +64,7 @@ export async function sagasEnded(ordersUrl: string, timeoutMs: number): Promise<
   for (;;) {
     const [row] = await query<{ running: number }>(
       ordersUrl,
-      `SELECT count(*)::int AS running FROM saga_instances WHERE status NOT IN ${SAGA_ENDED}`,
+      `SELECT count(*)::int AS running FROM saga_instances WHERE NOT status = ANY('{${SAGA_ENDED.join(',')}}')`,
     );
     const running = row?.running ?? 0;
     if (running === 0 || Date.now() > deadline) return running;
@@ -107,7 +107,7 @@ export async function checkInvariants(
   const byStatus = countBy(orders.map(({ status }) => status));
   const sagaStatuses = new Map(sagas.map(({ status, count }) => [status, count]));
   const sagasRunning = sagas
-    .filter(({ status }) => !SAGA_ENDED.includes(`'${status}'`))
+    .filter(({ status }) => !SAGA_ENDED.includes(status))
     .reduce((sum, { count }) => sum + count, 0);
   const capturesOf = new Map(captures.map(({ order_id, captures: n }) => [order_id, n]));
   const approved = orders.filter(({ status }) => status === 'APPROVED');

@@ -17,10 +17,7 @@ export function cpuSnapshot(processes: readonly WatchedProcess[]): CpuSnapshot {
     const id = pid();
     if (id === undefined) continue;
     // The load generator runs here: /proc/self would count the same, process.cpuUsage is exact.
-    const seconds =
-      id === process.pid
-        ? (process.cpuUsage().user + process.cpuUsage().system) / 1e6
-        : ticksOrNaN(id) / TICKS_PER_SECOND;
+    const seconds = id === process.pid ? ownCpuSeconds() : ticksOrNaN(id) / TICKS_PER_SECOND;
     snapshot.set(name, seconds);
   }
   return snapshot;
@@ -40,6 +37,11 @@ export function memoryOf(pid: number | undefined): { rss: number; peak: number }
   const kib = (field: string) =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 function ticksOrNaN(pid: number): number {

@@ -18,6 +18,8 @@ export interface Figures {
 
 const FIGURES_MARK = 'order-load-figures';
 
+const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
+
 /** The previous report's figures: from its comment, or read off the tables of an older one. */
 export function previousFigures(report: string | undefined): Figures | undefined {
   if (!report) return undefined;
@@ -50,8 +52,8 @@ export interface ReportInput {
   phaseSeconds: number;
   sweep: PhaseResult[];
   steps: Map<number, Map<string, { p50: number; max: number }>>;
-  hot: { result: PhaseResult; stock: number; soldOnHot: number } | undefined;
-  floor: FloorResult | undefined;
+  hot: { result: PhaseResult; stock: number; soldOnHot: number };
+  floor: FloorResult;
   processes: string[];
   memory: { app: string; idle: number; loaded: number; peak: number }[];
   invariants: Invariant[];
@@ -66,25 +68,20 @@ const perSecond = (value: number | null | undefined): string =>
 export function figuresOf(input: ReportInput): Figures {
   const knee = input.sweep.filter((phase) => phase.completedPerSecond >= 0.9 * phase.spec.rate);
   const at50 = input.sweep.find((phase) => phase.spec.rate === 50);
-  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
   return {
     date: new Date().toISOString().slice(0, 10),
     kneePerSecond: knee.length > 0 ? Math.max(...knee.map((phase) => phase.spec.rate)) : null,
     capacityPerSecond: Math.max(
-      ...[...input.sweep, ...(input.hot ? [input.hot.result] : [])].map(
-        (phase) => phase.completedPerSecond,
-      ),
+      ...[...input.sweep, input.hot.result].map((phase) => phase.completedPerSecond),
     ),
     at50: at50
       ? { completedPerSecond: at50.completedPerSecond, p50: at50.p50, p99: at50.p99 }
       : null,
-    hot: input.hot
-      ? {
-          completedPerSecond: input.hot.result.completedPerSecond,
-          oversold: input.hot.soldOnHot > input.hot.stock,
-        }
-      : null,
-    floorP50: input.floor?.p50 ?? null,
+    hot: {
+      completedPerSecond: input.hot.result.completedPerSecond,
+      oversold: input.hot.soldOnHot > input.hot.stock,
+    },
+    floorP50: input.floor.p50,
     rssIdleMiB: Math.round(sum(input.memory.map(({ idle }) => idle))),
     rssLoadedMiB: Math.round(sum(input.memory.map(({ loaded }) => loaded))),
   };
@@ -104,7 +101,7 @@ export function renderReport(input: ReportInput): string {
     ([rate, steps]) =>
       `| ${rate} | ${stepNames.map((step) => `${ms(steps.get(step)?.p50)} (${ms(steps.get(step)?.max)})`).join(' | ')} |`,
   );
-  const phases = [...input.sweep, ...(input.hot ? [input.hot.result] : [])];
+  const phases = [...input.sweep, input.hot.result];
   const cpuRows = input.processes.map(
     (name) =>
       `| ${name} | ${phases
@@ -125,18 +122,17 @@ export function renderReport(input: ReportInput): string {
     .join(' | ')} |`;
   const target = (met: boolean) => (met ? 'met' : 'not met');
   const at50 = figures.at50;
-  const floorRatio = at50 && input.floor ? at50.p50 / input.floor.p50 : undefined;
+  const floorRatio = at50 ? at50.p50 / input.floor.p50 : undefined;
   const goals = [
     `| ≥ 200 orders/s completed (spread) | ${perSecond(figures.capacityPerSecond)}/s; knee at ${figures.kneePerSecond ?? '–'}/s offered | ${perSecond(previous?.capacityPerSecond)}/s | ${target(figures.capacityPerSecond >= 200)} |`,
     `| ≥ 100 orders/s on one hot product, no oversell | ${figures.hot ? `${perSecond(figures.hot.completedPerSecond)}/s, ${figures.hot.oversold ? 'OVERSOLD' : 'no oversell'}` : 'not run'} | ${previous?.hot ? `${perSecond(previous.hot.completedPerSecond)}/s` : '–'} | ${target(!!figures.hot && figures.hot.completedPerSecond >= 100 && !figures.hot.oversold)} |`,
     `| p50 ≤ 50 ms at 50 orders/s | ${ms(at50?.p50)} ms | ${ms(previous?.at50?.p50)} ms | ${target(!!at50 && at50.p50 <= 50)} |`,
     `| p99 ≤ 250 ms at 50 orders/s | ${ms(at50?.p99)} ms | ${ms(previous?.at50?.p99)} ms | ${target(!!at50 && at50.p99 <= 250)} |`,
-    `| saga p50 ≤ 2× the floor's | ${floorRatio === undefined ? '–' : `${floorRatio.toFixed(1)}× (floor ${ms(input.floor?.p50)} ms)`} | ${previous?.floorP50 ? `floor ${ms(previous.floorP50)} ms` : '–'} | ${target(floorRatio !== undefined && floorRatio <= 2)} |`,
+    `| saga p50 ≤ 2× the floor's | ${floorRatio === undefined ? '–' : `${floorRatio.toFixed(1)}× (floor ${ms(input.floor.p50)} ms)`} | ${previous?.floorP50 ? `floor ${ms(previous.floorP50)} ms` : '–'} | ${target(floorRatio !== undefined && floorRatio <= 2)} |`,
     `| five apps ≤ 400 MiB idle | ${ms(figures.rssIdleMiB)} MiB | ${ms(previous?.rssIdleMiB)} MiB | ${target((figures.rssIdleMiB ?? Infinity) <= 400)} |`,
     `| five apps ≤ 600 MiB at the end of the load | ${figures.rssLoadedMiB} MiB | ${ms(previous?.rssLoadedMiB)} MiB | ${target(figures.rssLoadedMiB <= 600)} |`,
     `| invariants hold | ${input.invariants.every(({ ok }) => ok) ? 'all' : 'FAILED'} | | ${target(input.invariants.every(({ ok }) => ok))} |`,
   ];
-  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
   return `# Order load
 
 \`npm run bench:orders\` on ${figures.date}: orders placed through the gateway
@@ -165,12 +161,14 @@ ${goals.join('\n')}
 Past 50 orders/s (the latency targets' rate), the sweep stops after the
 first rate completed at under 90 % of what was offered; the knee is the
 highest rate completed at 90 % or more. The hot phase puts every order on one product whose
-stock is ${input.hot ? `${input.hot.stock} units` : '(not run)'}: orders past it must be rejected, never oversold.
+stock is ${input.hot.stock} units: orders past it must be rejected, never oversold.
 
 | phase | offered | accepted (202) | reached a final state | completed/s | p50 ms | p95 ms | p99 ms | refused |
 |---|---|---|---|---|---|---|---|---|
 ${phases.map(phaseRow).join('\n')}
-${input.hot ? `\nHot product: ${input.hot.soldOnHot} sold of ${input.hot.stock} in stock.\n` : ''}
+
+Hot product: ${input.hot.soldOnHot} sold of ${input.hot.stock} in stock.
+
 ## Where the time goes
 
 Each participant step, command sent to reply received, p50 (max) ms over the
@@ -193,11 +191,7 @@ ${cpuTotals}
 
 ## The floor
 
-${
-  input.floor
-    ? `Bare kafkajs and pg, nothing else: ${input.floor.chains} chains at the 50/s phase's rate, each ${SAGA_HOPS} hops of a PostgreSQL commit then a Kafka produce the next hop consumes (the saga's count per order). Completed ${input.floor.completed}; p50 ${ms(input.floor.p50)} ms, p95 ${ms(input.floor.p95)} ms, p99 ${ms(input.floor.p99)} ms.`
-    : 'Not measured (no 50/s phase).'
-}
+Bare kafkajs and pg, nothing else: ${input.floor.chains} chains at the 50/s phase's rate, each ${SAGA_HOPS} hops of a PostgreSQL commit then a Kafka produce the next hop consumes (the saga's count per order). Completed ${input.floor.completed}; p50 ${ms(input.floor.p50)} ms, p95 ${ms(input.floor.p95)} ms, p99 ${ms(input.floor.p99)} ms.
 
 ## Memory (RSS MiB per app: idle before the load, at its end, peak)
 
